@@ -1,0 +1,25 @@
+/**
+ * The running application: database, then the bot and HTTP server. Everything started here
+ * is stopped by `stop()` in reverse order, so a SIGTERM never cuts a write in half.
+ */
+import type { Config } from "./config.js";
+import { locationFromConfig, openDatabase } from "./db/client.js";
+import { loadKeyring } from "./db/keys.js";
+import type { Logger } from "./logger.js";
+
+export interface RunningApp {
+  stop(): Promise<void>;
+}
+
+export async function startApp(config: Config, logger: Logger): Promise<RunningApp> {
+  // Loaded first so a missing or malformed key stops start-up before anything is touched.
+  loadKeyring(config, logger);
+  const database = openDatabase(locationFromConfig(config.database));
+  await database.migrate();
+  logger.info({ backend: database.backend, bunqEnvironment: config.bunq.environment }, "database ready");
+  return {
+    async stop() {
+      await database.close();
+    },
+  };
+}

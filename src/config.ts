@@ -1,0 +1,166 @@
+/**
+ * Every setting comes from the environment (optionally seeded from a `.env` file) and is
+ * parsed here, once, into one typed and frozen object. A bad value stops start-up with a
+ * single line that names the variable and says what is expected — never its value when
+ * that value could be a secret.
+ */
+import { existsSync } from "node:fs";
+import { z } from "zod";
+
+export type BunqEnvironment = "sandbox" | "production";
+
+const BUNQ_DEFAULT_URLS: Record<BunqEnvironment, { api: string; authorize: string; token: string }> = {
+  sandbox: {
+    api: "https://public-api.sandbox.bunq.com/v1",
+    authorize: "https://oauth.sandbox.bunq.com/auth",
+    token: "https://api-oauth.sandbox.bunq.com/v1/token",
+  },
+  production: {
+    api: "https://api.bunq.com/v1",
+    authorize: "https://oauth.bunq.com/auth",
+    token: "https://api.oauth.bunq.com/v1/token",
+  },
+};
+
+/** Variables whose values must never be echoed back in an error message. */
+const SECRET_VARIABLES = new Set(["TELEGRAM_BOT_TOKEN", "ENCRYPTION_KEYS", "DATABASE_URL"]);
+
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+}
+
+const httpUrl = z
+  .string()
+  .trim()
+  .refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), "an http(s) URL")
+  .transform((value) => value.replace(/\/+$/, ""));
+
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((value) => (value === "" ? undefined : value), schema.optional());
+
+const encryptionKey = z.string().transform((entry, ctx) => {
+  const match = /^([A-Za-z0-9_-]{1,32}):([A-Za-z0-9+/=_-]+)$/.exec(entry.trim());
+  const key = match ? Buffer.from(match[2]!, "base64") : undefined;
+  if (!match || key?.length !== 32) {
+    ctx.addIssue({ code: "custom", message: "a comma-separated list of keyId:base64(32 bytes) entries" });
+    return z.NEVER;
+  }
+  return { id: match[1]!, key };
+});
+
+const environmentSchema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    TELEGRAM_BOT_TOKEN: z
+      .string({ error: "is required: the token @BotFather gave your bot" })
+      .regex(/^\d+:[A-Za-z0-9_-]{20,}$/, "a Telegram bot token like 123456:ABC-DEF…"),
+    TELEGRAM_API_ROOT: httpUrl.default("https://api.telegram.org"),
+    PUBLIC_BASE_URL: optional(httpUrl),
+    HOST: z.string().min(1).default("127.0.0.1"),
+    PORT: z.coerce
+      .number({ error: "an integer between 1 and 65535" })
+      .int("an integer between 1 and 65535")
+      .min(1, "an integer between 1 and 65535")
+      .max(65535, "an integer between 1 and 65535")
+      .default(3000),
+    BUNQ_ENVIRONMENT: z.enum(["sandbox", "production"]).default("sandbox"),
+    BUNQ_API_BASE_URL: optional(httpUrl),
+    BUNQ_OAUTH_AUTHORIZE_URL: optional(httpUrl),
+    BUNQ_OAUTH_TOKEN_URL: optional(httpUrl),
+    BUNQ_PSD2_CERT_PATH: optional(z.string()),
+    BUNQ_PSD2_CHAIN_PATH: optional(z.string()),
+    BUNQ_PSD2_KEY_PATH: optional(z.string()),
+    DATABASE_URL: optional(
+      z.string().regex(/^postgres(ql)?:\/\//, "a postgres:// connection URL (or leave it unset for PGlite)"),
+    ),
+    DATA_DIR: z.string().min(1).default("./data"),
+    ENCRYPTION_KEYS: optional(
+      z
+        .string()
+        .transform((value) => value.split(",").filter((entry) => entry.trim() !== ""))
+        .pipe(z.array(encryptionKey).min(1)),
+    ),
+    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  })
+  .strip();
+
+export interface EncryptionKey {
+  readonly id: string;
+  readonly key: Buffer;
+}
+
+export interface Config {
+  readonly mode: "development" | "production" | "test";
+  readonly telegram: { readonly botToken: string; readonly apiRoot: string };
+  readonly http: { readonly host: string; readonly port: number; readonly publicBaseUrl?: string };
+  readonly bunq: {
+    readonly environment: BunqEnvironment;
+    readonly apiBaseUrl: string;
+    readonly oauthAuthorizeUrl: string;
+    readonly oauthTokenUrl: string;
+    readonly psd2?: { readonly certPath: string; readonly chainPath?: string; readonly keyPath: string };
+  };
+  readonly database: { readonly url?: string; readonly dataDir: string };
+  /** Configured keys, newest last; undefined means "generate one for development". */
+  readonly encryptionKeys?: readonly EncryptionKey[];
+  readonly logLevel: string;
+}
+
+/** Parses an environment into a Config; throws ConfigError naming the first bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv): Config {
+  const parsed = environmentSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const variable = String(issue.path[0] ?? "environment");
+    const raw = env[variable];
+    const shown = raw === undefined || SECRET_VARIABLES.has(variable) ? "" : ` (got ${JSON.stringify(raw)})`;
+    const expected = issue.code === "invalid_value" ? describeEnum(issue) : issue.message;
+    const verb = expected.startsWith("is required") ? "" : "must be ";
+    throw new ConfigError(`Configuration error: ${variable} ${verb}${expected}${shown}`);
+  }
+  const e = parsed.data;
+  const urls = BUNQ_DEFAULT_URLS[e.BUNQ_ENVIRONMENT];
+  if (e.BUNQ_ENVIRONMENT === "production" && (!e.BUNQ_PSD2_CERT_PATH || !e.BUNQ_PSD2_KEY_PATH)) {
+    throw new ConfigError(
+      "Configuration error: BUNQ_PSD2_CERT_PATH and BUNQ_PSD2_KEY_PATH are required when BUNQ_ENVIRONMENT is production",
+    );
+  }
+  if (e.NODE_ENV === "production" && !e.ENCRYPTION_KEYS) {
+    throw new ConfigError(
+      "Configuration error: ENCRYPTION_KEYS is required in production (keyId:base64 of 32 random bytes)",
+    );
+  }
+  return Object.freeze({
+    mode: e.NODE_ENV,
+    telegram: { botToken: e.TELEGRAM_BOT_TOKEN, apiRoot: e.TELEGRAM_API_ROOT },
+    http: { host: e.HOST, port: e.PORT, publicBaseUrl: e.PUBLIC_BASE_URL },
+    bunq: {
+      environment: e.BUNQ_ENVIRONMENT,
+      apiBaseUrl: e.BUNQ_API_BASE_URL ?? urls.api,
+      oauthAuthorizeUrl: e.BUNQ_OAUTH_AUTHORIZE_URL ?? urls.authorize,
+      oauthTokenUrl: e.BUNQ_OAUTH_TOKEN_URL ?? urls.token,
+      psd2:
+        e.BUNQ_PSD2_CERT_PATH && e.BUNQ_PSD2_KEY_PATH
+          ? {
+              certPath: e.BUNQ_PSD2_CERT_PATH,
+              chainPath: e.BUNQ_PSD2_CHAIN_PATH,
+              keyPath: e.BUNQ_PSD2_KEY_PATH,
+            }
+          : undefined,
+    },
+    database: { url: e.DATABASE_URL, dataDir: e.DATA_DIR },
+    encryptionKeys: e.ENCRYPTION_KEYS,
+    logLevel: e.LOG_LEVEL,
+  });
+}
+
+function describeEnum(issue: z.core.$ZodIssue): string {
+  const values = "values" in issue && Array.isArray(issue.values) ? issue.values : [];
+  return `one of ${values.map((value) => JSON.stringify(value)).join(", ")}`;
+}
+
+/** Reads `.env` (if present; the real environment wins) and parses process.env. */
+export function loadConfigFromProcess(envFile = ".env"): Config {
+  if (existsSync(envFile)) process.loadEnvFile(envFile);
+  return loadConfig(process.env);
+}

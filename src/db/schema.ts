@@ -1,0 +1,105 @@
+/**
+ * Database schema. Columns named `*_encrypted` hold envelopes from `crypto.ts`, bound to
+ * their table, row and purpose; nothing secret is stored in clear.
+ */
+import { sql } from "drizzle-orm";
+import { bigint, bigserial, integer, jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+
+const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
+const updatedAt = () => timestamp("updated_at", { withTimezone: true }).notNull().defaultNow();
+
+export const telegramChats = pgTable("telegram_chats", {
+  chatId: bigint("chat_id", { mode: "number" }).primaryKey(),
+  type: text("type", { enum: ["private", "group", "supergroup", "channel"] }).notNull(),
+  firstName: text("first_name"),
+  username: text("username"),
+  languageCode: text("language_code"),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+export const bunqConnections = pgTable("bunq_connections", {
+  chatId: bigint("chat_id", { mode: "number" })
+    .primaryKey()
+    .references(() => telegramChats.chatId, { onDelete: "cascade" }),
+  environment: text("environment", { enum: ["sandbox", "production"] }).notNull(),
+  bunqUserId: bigint("bunq_user_id", { mode: "number" }).notNull(),
+  displayName: text("display_name").notNull(),
+  status: text("status", { enum: ["active", "revoked"] })
+    .notNull()
+    .default("active"),
+  accessTokenEncrypted: text("access_token_encrypted").notNull(),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+export const bunqApiContexts = pgTable("bunq_api_contexts", {
+  principal: text("principal").primaryKey(),
+  environment: text("environment", { enum: ["sandbox", "production"] }).notNull(),
+  secretEncrypted: text("secret_encrypted").notNull(),
+  privateKeyEncrypted: text("private_key_encrypted").notNull(),
+  publicKeyPem: text("public_key_pem").notNull(),
+  installationTokenEncrypted: text("installation_token_encrypted").notNull(),
+  serverPublicKeyPem: text("server_public_key_pem").notNull(),
+  deviceServerId: bigint("device_server_id", { mode: "number" }),
+  sessionId: bigint("session_id", { mode: "number" }),
+  sessionTokenEncrypted: text("session_token_encrypted"),
+  sessionUserId: bigint("session_user_id", { mode: "number" }),
+  sessionExpiresAt: timestamp("session_expires_at", { withTimezone: true }),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+export const providerRegistrations = pgTable("provider_registrations", {
+  environment: text("environment", { enum: ["sandbox", "production"] }).primaryKey(),
+  certificatePem: text("certificate_pem").notNull(),
+  certificateChainPem: text("certificate_chain_pem"),
+  certificatePrivateKeyEncrypted: text("certificate_private_key_encrypted").notNull(),
+  oauthClientId: text("oauth_client_id"),
+  oauthClientSecretEncrypted: text("oauth_client_secret_encrypted"),
+  callbackUrls: jsonb("callback_urls")
+    .$type<string[]>()
+    .notNull()
+    .default(sql`'[]'::jsonb`),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+/** Only the SHA-256 of an OAuth state is stored: a database leak cannot complete a login. */
+export const oauthStates = pgTable("oauth_states", {
+  stateHash: text("state_hash").primaryKey(),
+  chatId: bigint("chat_id", { mode: "number" }).notNull(),
+  telegramUserId: bigint("telegram_user_id", { mode: "number" }).notNull(),
+  environment: text("environment", { enum: ["sandbox", "production"] }).notNull(),
+  expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+  usedAt: timestamp("used_at", { withTimezone: true }),
+  /** Set between code exchange and the user's confirmation (access token encrypted). */
+  pendingEncrypted: text("pending_encrypted"),
+  createdAt: createdAt(),
+});
+
+/** Storage for grammY sessions and conversations; `version` lets stored shapes evolve. */
+export const kvStore = pgTable("kv_store", {
+  key: text("key").primaryKey(),
+  value: jsonb("value").notNull(),
+  version: integer("version").notNull().default(1),
+  updatedAt: updatedAt(),
+});
+
+export const processedUpdates = pgTable("processed_updates", {
+  updateId: bigint("update_id", { mode: "number" }).primaryKey(),
+  processedAt: timestamp("processed_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** Append-only (a trigger rejects UPDATE and DELETE); `subject` is pseudonymised. */
+export const auditLog = pgTable("audit_log", {
+  id: bigserial("id", { mode: "number" }).primaryKey(),
+  at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
+  subject: text("subject").notNull(),
+  actor: text("actor").notNull(),
+  action: text("action").notNull(),
+  details: jsonb("details")
+    .$type<Record<string, unknown>>()
+    .notNull()
+    .default(sql`'{}'::jsonb`),
+});

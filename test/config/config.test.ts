@@ -1,0 +1,86 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "../../src/config.js";
+
+const TOKEN = "123456:ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghi";
+const KEY = Buffer.alloc(32, 7).toString("base64");
+
+function errorOf(env: NodeJS.ProcessEnv): string {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error("expected a configuration error");
+}
+
+describe("configuration", () => {
+  it("fills every default for the minimal environment", () => {
+    const config = loadConfig({ TELEGRAM_BOT_TOKEN: TOKEN });
+    expect(config.telegram.apiRoot).toBe("https://api.telegram.org");
+    expect(config.http.port).toBe(3000);
+    expect(config.http.publicBaseUrl).toBeUndefined();
+    expect(config.bunq).toMatchObject({
+      environment: "sandbox",
+      apiBaseUrl: "https://public-api.sandbox.bunq.com/v1",
+      oauthAuthorizeUrl: "https://oauth.sandbox.bunq.com/auth",
+      oauthTokenUrl: "https://api-oauth.sandbox.bunq.com/v1/token",
+    });
+    expect(config.database).toEqual({ url: undefined, dataDir: "./data" });
+  });
+
+  it("switches bunq URLs with the environment and lets each be overridden", () => {
+    const config = loadConfig({
+      TELEGRAM_BOT_TOKEN: TOKEN,
+      BUNQ_ENVIRONMENT: "production",
+      BUNQ_PSD2_CERT_PATH: "/etc/qseal.pem",
+      BUNQ_PSD2_KEY_PATH: "/etc/qseal.key",
+      BUNQ_OAUTH_TOKEN_URL: "http://127.0.0.1:9000/api-oauth/v1/token/",
+    });
+    expect(config.bunq.apiBaseUrl).toBe("https://api.bunq.com/v1");
+    expect(config.bunq.oauthAuthorizeUrl).toBe("https://oauth.bunq.com/auth");
+    expect(config.bunq.oauthTokenUrl).toBe("http://127.0.0.1:9000/api-oauth/v1/token");
+  });
+
+  it("names a missing bot token", () => {
+    expect(errorOf({})).toBe(
+      "Configuration error: TELEGRAM_BOT_TOKEN is required: the token @BotFather gave your bot",
+    );
+  });
+
+  it("names a malformed port and shows what it got", () => {
+    expect(errorOf({ TELEGRAM_BOT_TOKEN: TOKEN, PORT: "abc" })).toBe(
+      'Configuration error: PORT must be an integer between 1 and 65535 (got "abc")',
+    );
+  });
+
+  it("lists the allowed values of an enumeration", () => {
+    expect(errorOf({ TELEGRAM_BOT_TOKEN: TOKEN, BUNQ_ENVIRONMENT: "live" })).toContain(
+      'BUNQ_ENVIRONMENT must be one of "sandbox", "production"',
+    );
+  });
+
+  it("never echoes a malformed secret", () => {
+    const message = errorOf({ TELEGRAM_BOT_TOKEN: TOKEN, ENCRYPTION_KEYS: "k1:c2hvcnQtc2VjcmV0" });
+    expect(message).toContain("ENCRYPTION_KEYS");
+    expect(message).not.toContain("c2hvcnQtc2VjcmV0");
+    expect(errorOf({ TELEGRAM_BOT_TOKEN: "oops-not-a-token" })).not.toContain("oops");
+  });
+
+  it("parses several encryption keys, newest last", () => {
+    const config = loadConfig({ TELEGRAM_BOT_TOKEN: TOKEN, ENCRYPTION_KEYS: `old:${KEY}, new:${KEY}` });
+    expect(config.encryptionKeys?.map((key) => key.id)).toEqual(["old", "new"]);
+  });
+
+  it("refuses production without encryption keys", () => {
+    expect(errorOf({ TELEGRAM_BOT_TOKEN: TOKEN, NODE_ENV: "production" })).toContain(
+      "ENCRYPTION_KEYS is required",
+    );
+  });
+
+  it("rejects a public base URL that is not http(s)", () => {
+    expect(errorOf({ TELEGRAM_BOT_TOKEN: TOKEN, PUBLIC_BASE_URL: "ftp://example.com" })).toContain(
+      "PUBLIC_BASE_URL must be an http(s) URL",
+    );
+  });
+});
