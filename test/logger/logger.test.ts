@@ -1,21 +1,9 @@
-import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { createLogger, redactSecrets } from "../../src/logger.js";
+import { redactSecrets } from "../../src/logger.js";
+import { captureLogs } from "../helpers/logs.js";
 
 const BOT_TOKEN = "7234567890:AAHfiqksKZ8WmR2zSjiQ7_v4TMAKdiHm9T0";
 const BUNQ_TOKEN = "a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90";
-
-function captureLogs() {
-  const lines: string[] = [];
-  const destination = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      lines.push(chunk.toString("utf8"));
-      done();
-    },
-  });
-  const logger = createLogger({ level: "info", pretty: false, destination });
-  return { logger, output: () => lines.join("") };
-}
 
 /** No 8-character piece of the secret may appear in the output. */
 function expectNoPartOf(secret: string, output: string) {
