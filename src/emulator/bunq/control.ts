@@ -1,0 +1,183 @@
+/**
+ * The control API under /_emulator — clearly not bunq — for tests and the demo: create users
+ * with accounts and history, inspect state, inject faults, read the request log, reset.
+ */
+import { z } from "zod";
+import type { FaultBox } from "./faults.js";
+import { formatCents, parseCents } from "./format.js";
+import { bunqIban } from "./iban.js";
+import { randomToken, type AccountKind, type EmulatorState } from "./state.js";
+
+export interface LoggedRequest {
+  readonly id: number;
+  readonly method: string;
+  readonly path: string;
+  readonly status: number;
+  readonly at: string;
+  readonly authenticated_as?: number;
+}
+
+const KINDS: Record<string, AccountKind> = {
+  bank: "MonetaryAccountBank",
+  savings: "MonetaryAccountSavings",
+  joint: "MonetaryAccountJoint",
+};
+
+const newUser = z.object({
+  display_name: z.string().default("Sandbox User"),
+  session_timeout: z.number().int().positive().default(604_800),
+  kind: z.enum(["UserPerson", "UserCompany"]).default("UserPerson"),
+  accounts: z
+    .array(
+      z.object({
+        type: z.enum(["bank", "savings", "joint"]).default("bank"),
+        description: z.string().optional(),
+        balance: z.string().default("100.00"),
+        currency: z.string().default("EUR"),
+      }),
+    )
+    .default([{ type: "bank", balance: "100.00", currency: "EUR" }]),
+});
+
+const bulkPayments = z.object({
+  monetary_account_id: z.number().int(),
+  count: z.number().int().min(1).max(10_000),
+  amount: z.string().default("-1.00"),
+});
+
+const newFault = z.object({
+  method: z.string().optional(),
+  path: z.string().optional(),
+  kind: z.enum(["latency", "status", "drop", "rate-limit", "maintenance", "corrupt-signature"]),
+  status: z.number().int().optional(),
+  ms: z.number().int().optional(),
+  times: z.number().int().min(1).default(1),
+});
+
+export class ControlError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function parse<T>(schema: z.ZodType<T>, json: unknown): T {
+  const result = schema.safeParse(json ?? {});
+  if (!result.success)
+    throw new ControlError(
+      400,
+      result.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "),
+    );
+  return result.data;
+}
+
+export function createUser(state: EmulatorState, input: z.input<typeof newUser>) {
+  const spec = parse(newUser, input);
+  const user = {
+    id: state.nextId(),
+    kind: spec.kind,
+    displayName: spec.display_name,
+    sessionTimeout: spec.session_timeout,
+    apiKey: `sandbox_${randomToken()}`,
+  };
+  state.users.set(user.id, user);
+  const accounts = spec.accounts.map((a) => {
+    const balance = parseCents(a.balance);
+    if (balance === undefined) throw new ControlError(400, `accounts.balance: not an amount: ${a.balance}`);
+    const id = state.nextId();
+    const account = {
+      id,
+      userId: user.id,
+      kind: KINDS[a.type]!,
+      description: a.description ?? `${a.type[0]!.toUpperCase()}${a.type.slice(1)} account`,
+      currency: a.currency,
+      balanceCents: balance,
+      iban: bunqIban(id),
+      status: "ACTIVE" as const,
+      created: new Date(),
+    };
+    state.accounts.set(id, account);
+    return { id, iban: account.iban, type: a.type };
+  });
+  return { user_id: user.id, api_key: user.apiKey, accounts };
+}
+
+export interface ControlDeps {
+  readonly state: EmulatorState;
+  readonly faults: FaultBox;
+  readonly log: LoggedRequest[];
+  reset(): void;
+}
+
+/** Routes a control call; returns the JSON answer or throws ControlError. */
+export function handleControl(deps: ControlDeps, method: string, path: string, json: unknown): unknown {
+  const { state } = deps;
+  let match: RegExpExecArray | null;
+  if (method === "POST" && path === "/reset") {
+    deps.reset();
+    return { ok: true };
+  }
+  if (method === "POST" && path === "/users") return createUser(state, json as z.input<typeof newUser>);
+  if (method === "GET" && (match = /^\/users\/(\d+)$/.exec(path))) {
+    const user = state.users.get(Number(match[1]));
+    if (!user) throw new ControlError(404, "no such user");
+    return {
+      user_id: user.id,
+      display_name: user.displayName,
+      accounts: state.accountsOf(user.id).map((a) => ({
+        id: a.id,
+        type: a.kind,
+        iban: a.iban,
+        description: a.description,
+        balance: formatCents(a.balanceCents),
+        currency: a.currency,
+        status: a.status,
+        payments: state.paymentsOf(a.id).length,
+      })),
+    };
+  }
+  if (method === "POST" && (match = /^\/users\/(\d+)\/payments$/.exec(path))) {
+    const spec = parse(bulkPayments, json);
+    const account = state.accounts.get(spec.monetary_account_id);
+    const cents = parseCents(spec.amount);
+    if (!account || account.userId !== Number(match[1]))
+      throw new ControlError(404, "no such account for that user");
+    if (cents === undefined) throw new ControlError(400, "amount: not an amount");
+    const ids = Array.from(
+      { length: spec.count },
+      (_, i) =>
+        state.book(account, cents, `Emulated payment ${i + 1}`, {
+          iban: "NL91ABNA0417164300",
+          name: "Emulated Shop",
+        }).id,
+    );
+    return { payment_ids: ids };
+  }
+  if (method === "POST" && path === "/faults") {
+    const spec = parse(newFault, json);
+    deps.faults.add({
+      kind: spec.kind,
+      method: spec.method,
+      path: spec.path === undefined ? undefined : new RegExp(spec.path),
+      status: spec.status,
+      ms: spec.ms,
+      remaining: spec.times,
+    });
+    return { ok: true };
+  }
+  if (method === "DELETE" && path === "/faults") {
+    deps.faults.clear();
+    return { ok: true };
+  }
+  if (method === "GET" && path === "/requests") return deps.log;
+  if (method === "POST" && path === "/sessions/expire") {
+    const token = (json as { session_token?: unknown } | undefined)?.session_token;
+    for (const session of state.sessions.values()) {
+      if (token === undefined || session.token === token) session.expiresAt = 0;
+    }
+    return { ok: true };
+  }
+  throw new ControlError(404, `no control route ${method} ${path}`);
+}

@@ -1,0 +1,98 @@
+/**
+ * bunq sandbox emulator: a standalone HTTP server that behaves like bunq's sandbox as its
+ * OpenAPI spec and prose docs describe, for tests and the offline demo.
+ */
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { createUser, type LoggedRequest } from "./control.js";
+import { FaultBox } from "./faults.js";
+import { PerIpRateLimits } from "./rate-limits.js";
+import { createRequestHandler } from "./server.js";
+import { generateServerKeys } from "./signing.js";
+import { EmulatorState } from "./state.js";
+
+export interface BunqEmulatorOptions {
+  port?: number;
+  host?: string;
+  /** Multiplies every time window (rate limits, session lifetimes). */
+  timeScale?: number;
+  /** Start with a few sandbox users with accounts and history. */
+  seed?: boolean;
+}
+
+export interface BunqEmulator {
+  urls: { api: string; oauthAuthorize: string; oauthToken: string; control: string };
+  /** API keys of the seed users (empty without `seed`). */
+  seedUsers: { user_id: number; api_key: string; accounts: { id: number; iban: string; type: string }[] }[];
+  close(): Promise<void>;
+}
+
+function seed(state: EmulatorState) {
+  return [
+    createUser(state, {
+      display_name: "Alice Sandbox",
+      accounts: [
+        { type: "bank", description: "Main", balance: "1250.00" },
+        { type: "savings", description: "Savings", balance: "5000.00" },
+        { type: "joint", description: "Household", balance: "300.00" },
+      ],
+    }),
+    createUser(state, {
+      display_name: "Bob Sandbox",
+      accounts: [{ type: "bank", description: "Main", balance: "80.00" }],
+    }),
+  ];
+}
+
+export async function startBunqEmulator(options: BunqEmulatorOptions = {}): Promise<BunqEmulator> {
+  const timeScale = options.timeScale ?? 1;
+  const keys = generateServerKeys();
+  const faults = new FaultBox();
+  const limits = new PerIpRateLimits(timeScale);
+  const log: LoggedRequest[] = [];
+  let state = new EmulatorState();
+  const deps = {
+    keys,
+    faults,
+    limits,
+    log,
+    timeScale,
+    get state() {
+      return state;
+    },
+    reset() {
+      state = new EmulatorState();
+      faults.clear();
+      limits.reset();
+      log.length = 0;
+    },
+  };
+  const seedUsers = options.seed ? seed(state) : [];
+  const handle = createRequestHandler(deps);
+  const server = createServer((req, res) => {
+    handle(req, res).catch(() => {
+      if (!res.headersSent) res.writeHead(500);
+      res.end();
+    });
+  });
+  server.keepAliveTimeout = 60_000;
+  await new Promise<void>((resolve) =>
+    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", resolve),
+  );
+  const { port } = server.address() as AddressInfo;
+  const base = `http://${options.host ?? "127.0.0.1"}:${port}`;
+  return {
+    urls: {
+      api: `${base}/v1`,
+      oauthAuthorize: `${base}/oauth/auth`,
+      oauthToken: `${base}/api-oauth/v1/token`,
+      control: `${base}/_emulator`,
+    },
+    seedUsers,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,128 @@
+/**
+ * The emulator's whole world, in memory: users with their accounts and history, and the
+ * installations, devices and sessions that API clients hold. Amounts are integer cents.
+ */
+import { randomBytes } from "node:crypto";
+
+export type UserKind = "UserPerson" | "UserCompany" | "UserPaymentServiceProvider";
+export type AccountKind = "MonetaryAccountBank" | "MonetaryAccountSavings" | "MonetaryAccountJoint";
+
+export interface EmulatedUser {
+  readonly id: number;
+  readonly kind: UserKind;
+  displayName: string;
+  /** Auto-logout time in seconds (bunq's default: one week). */
+  sessionTimeout: number;
+  readonly apiKey: string;
+}
+
+export interface EmulatedAccount {
+  readonly id: number;
+  readonly userId: number;
+  readonly kind: AccountKind;
+  description: string;
+  readonly currency: string;
+  balanceCents: bigint;
+  readonly iban: string;
+  status: "ACTIVE" | "BLOCKED" | "CANCELLED";
+  readonly created: Date;
+}
+
+export interface EmulatedPayment {
+  readonly id: number;
+  readonly accountId: number;
+  readonly created: Date;
+  readonly amountCents: bigint;
+  readonly currency: string;
+  readonly description: string;
+  readonly counterparty: { readonly iban?: string; readonly name: string };
+  readonly balanceAfterCents: bigint;
+  readonly type: "BUNQ" | "IDEAL" | "SEPA";
+}
+
+export interface Installation {
+  readonly id: number;
+  readonly token: string;
+  readonly clientPublicKeyPem: string;
+}
+
+export interface Device {
+  readonly id: number;
+  readonly installationToken: string;
+  /** The API key or OAuth access token registered on this device. */
+  readonly secret: string;
+}
+
+export interface Session {
+  readonly id: number;
+  readonly token: string;
+  readonly installationToken: string;
+  /** Whose data this session sees. */
+  readonly userId: number;
+  /** For OAuth sessions: the UserApiKey id that goes into URLs. */
+  readonly apiKeyUserId?: number;
+  expiresAt: number;
+}
+
+/** An OAuth access token: a UserApiKey linking the requesting provider and the granting user. */
+export interface OAuthGrant {
+  readonly accessToken: string;
+  readonly userApiKeyId: number;
+  readonly requestedByUserId: number;
+  readonly grantedByUserId: number;
+}
+
+export function randomToken(): string {
+  return randomBytes(32).toString("hex");
+}
+
+export class EmulatorState {
+  #nextId = 1000;
+  users = new Map<number, EmulatedUser>();
+  accounts = new Map<number, EmulatedAccount>();
+  payments: EmulatedPayment[] = [];
+  installations = new Map<string, Installation>();
+  devices: Device[] = [];
+  sessions = new Map<string, Session>();
+  grants = new Map<string, OAuthGrant>();
+
+  nextId(): number {
+    return ++this.#nextId;
+  }
+
+  userByApiKey(secret: string): EmulatedUser | undefined {
+    return [...this.users.values()].find((user) => user.apiKey === secret);
+  }
+
+  accountsOf(userId: number): EmulatedAccount[] {
+    return [...this.accounts.values()].filter((account) => account.userId === userId);
+  }
+
+  /** Payments of one account, newest first. */
+  paymentsOf(accountId: number): EmulatedPayment[] {
+    return this.payments.filter((payment) => payment.accountId === accountId).sort((a, b) => b.id - a.id);
+  }
+
+  /** Books one side of a transfer and returns the payment. */
+  book(
+    account: EmulatedAccount,
+    amountCents: bigint,
+    description: string,
+    counterparty: EmulatedPayment["counterparty"],
+  ): EmulatedPayment {
+    account.balanceCents += amountCents;
+    const payment: EmulatedPayment = {
+      id: this.nextId(),
+      accountId: account.id,
+      created: new Date(),
+      amountCents,
+      currency: account.currency,
+      description,
+      counterparty,
+      balanceAfterCents: account.balanceCents,
+      type: counterparty.iban?.includes("BUNQ") ? "BUNQ" : "SEPA",
+    };
+    this.payments.push(payment);
+    return payment;
+  }
+}
