@@ -29,6 +29,8 @@ export interface RateLimiterOptions {
    * so jitter in transit must not squeeze four GETs into one window there.
    */
   readonly safetyMargin?: number;
+  /** Absolute allowance for transit jitter (not scaled: jitter does not shrink in tests). */
+  readonly jitterMs?: number;
 }
 
 /** `/user/12/monetary-account/34/payment?count=200` → `/user/{id}/monetary-account/{id}/payment`. */
@@ -39,19 +41,21 @@ export function endpointPattern(path: string): string {
 export class RateLimiter {
   readonly #scale: number;
   readonly #margin: number;
+  readonly #jitterMs: number;
   readonly #grants = new Map<string, number[]>();
   readonly #queues = new Map<string, Promise<void>>();
   readonly #pausedUntil = new Map<string, number>();
 
   constructor(options: RateLimiterOptions = {}) {
     this.#scale = options.timeScale ?? 1;
-    this.#margin = options.safetyMargin ?? 0.03;
+    this.#margin = options.safetyMargin ?? 0.01;
+    this.#jitterMs = options.jitterMs ?? 20;
   }
 
   #ruleFor(method: HttpMethod, pattern: string): Rule {
     const rule =
       method === "POST" && pattern === "/session-server" ? SESSION_SERVER_RULE : DOCUMENTED_RULES[method];
-    return { limit: rule.limit, windowMs: rule.windowMs * this.#scale * (1 + this.#margin) };
+    return { limit: rule.limit, windowMs: rule.windowMs * this.#scale * (1 + this.#margin) + this.#jitterMs };
   }
 
   /** Resolves when a request may be sent; callers queue in order per endpoint. */
