@@ -3,9 +3,12 @@
  * is stopped by `stop()` in reverse order, so a SIGTERM never cuts a write in half.
  */
 import type { Config } from "./config.js";
+import { DatabaseApiContextStore } from "./db/api-context-store.js";
 import { locationFromConfig, openDatabase } from "./db/client.js";
 import { loadKeyring } from "./db/keys.js";
+import { DatabaseProviderRegistrationStore } from "./db/provider-registration-store.js";
 import type { Logger } from "./logger.js";
+import { checkProviderSetup, oauthCallbackUrl } from "./services/provider-setup.js";
 
 export interface RunningApp {
   stop(): Promise<void>;
@@ -13,7 +16,7 @@ export interface RunningApp {
 
 export async function startApp(config: Config, logger: Logger): Promise<RunningApp> {
   // Loaded first so a missing or malformed key stops start-up before anything is touched.
-  loadKeyring(config, logger);
+  const keyring = loadKeyring(config, logger);
   const database = openDatabase(locationFromConfig(config.database));
   await database.migrate();
   logger.info({ backend: database.backend, bunqEnvironment: config.bunq.environment }, "database ready");

@@ -35,6 +35,14 @@ export interface ApiContextOptions {
   readonly timeScale?: number;
 }
 
+/** What a freshly made installation gives: enough to sign a PSD2 credential request. */
+export interface InstallationDetails {
+  /** The public key PEM exactly as sent to POST installation. */
+  readonly publicKeyPem: string;
+  readonly installationToken: string;
+  readonly serverPublicKeyPem: string;
+}
+
 /** Request as the resource layer sees it: authentication, signing and verification are ours. */
 export type ContextRequest = Omit<BunqRequest, "authentication" | "signingKeyPem" | "serverPublicKeyPem"> & {
   readonly sign?: boolean;
@@ -72,6 +80,28 @@ export class ApiContext {
     if (stored && stored.secret === secret && stored.deviceServerId !== undefined) {
       return new ApiContext(stored, options);
     }
+    return ApiContext.#register(principal, async () => secret, options);
+  }
+
+  /**
+   * Like `open`, for a principal whose secret is only known after installation — the PSD2
+   * provider, whose API key is issued for a credential signed over the installation.
+   */
+  static async openWithSecretFrom(
+    principal: Principal,
+    obtainSecret: (installation: InstallationDetails) => Promise<string>,
+    options: ApiContextOptions,
+  ): Promise<ApiContext> {
+    const stored = await options.store.load(principal);
+    if (stored && stored.deviceServerId !== undefined) return new ApiContext(stored, options);
+    return ApiContext.#register(principal, obtainSecret, options);
+  }
+
+  static async #register(
+    principal: Principal,
+    obtainSecret: (installation: InstallationDetails) => Promise<string>,
+    options: ApiContextOptions,
+  ): Promise<ApiContext> {
     const keys = await generateInstallationKeyPair();
     const installation = unwrapObject(
       (
@@ -83,33 +113,29 @@ export class ApiContext {
       ).body,
       installationAnswer,
     );
-    let state: ApiContextState = {
-      principal,
-      environment: options.environment,
-      secret,
-      privateKeyPem: keys.privateKeyPem,
+    const details: InstallationDetails = {
       publicKeyPem: keys.publicKeyPem,
       installationToken: installation.Token.token,
       serverPublicKeyPem: installation.ServerPublicKey.server_public_key,
     };
+    const secret = await obtainSecret(details);
     const device = await options.transport.send({
       method: "POST",
       path: "/device-server",
       body: { description: options.deviceDescription ?? "bunqbot", secret, permitted_ips: ["*"] },
-      authentication: state.installationToken,
-      serverPublicKeyPem: state.serverPublicKeyPem,
+      authentication: details.installationToken,
+      serverPublicKeyPem: details.serverPublicKeyPem,
     });
-    state = { ...state, deviceServerId: unwrapObject(device.body, idAnswer).Id.id };
+    const state: ApiContextState = {
+      principal,
+      environment: options.environment,
+      secret,
+      privateKeyPem: keys.privateKeyPem,
+      ...details,
+      deviceServerId: unwrapObject(device.body, idAnswer).Id.id,
+    };
     await options.store.save(state);
     return new ApiContext(state, options);
-  }
-
-  /** Installation data, for the PSD2 credential which must be signed over it. */
-  get installation(): Pick<
-    ApiContextState,
-    "publicKeyPem" | "installationToken" | "privateKeyPem" | "serverPublicKeyPem"
-  > {
-    return this.#state;
   }
 
   /** A valid session, creating or renewing one if needed (shared by concurrent callers). */

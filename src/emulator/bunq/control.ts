@@ -6,6 +6,7 @@ import { z } from "zod";
 import type { FaultBox } from "./faults.js";
 import { formatCents, parseCents } from "./format.js";
 import { bunqIban } from "./iban.js";
+import { decide } from "./oauth.js";
 import { randomToken, type AccountKind, type EmulatorState } from "./state.js";
 
 export interface LoggedRequest {
@@ -52,6 +53,14 @@ const newFault = z.object({
   status: z.number().int().optional(),
   ms: z.number().int().optional(),
   times: z.number().int().min(1).default(1),
+});
+
+const authorizeShortcut = z.object({
+  client_id: z.string(),
+  redirect_uri: z.string(),
+  state: z.string().default(""),
+  user_id: z.number().int(),
+  approve: z.boolean().default(true),
 });
 
 export class ControlError extends Error {
@@ -106,6 +115,7 @@ export function createUser(state: EmulatorState, input: z.input<typeof newUser>)
 
 export interface ControlDeps {
   readonly state: EmulatorState;
+  readonly timeScale: number;
   readonly faults: FaultBox;
   readonly log: LoggedRequest[];
   reset(): void;
@@ -172,6 +182,14 @@ export function handleControl(deps: ControlDeps, method: string, path: string, j
     return { ok: true };
   }
   if (method === "GET" && path === "/requests") return deps.log;
+  if (method === "POST" && path === "/oauth/authorize") {
+    const spec = parse(authorizeShortcut, json);
+    try {
+      return { location: decide(state, deps.timeScale, spec, spec.user_id, spec.approve) };
+    } catch (error) {
+      throw new ControlError(400, error instanceof Error ? error.message : "invalid");
+    }
+  }
   if (method === "POST" && path === "/sessions/expire") {
     const token = (json as { session_token?: unknown } | undefined)?.session_token;
     for (const session of state.sessions.values()) {

@@ -8,14 +8,18 @@ import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { handleControl, ControlError, type ControlDeps, type LoggedRequest } from "./control.js";
 import { BunqHttpError, insufficientAuthorisation } from "./errors.js";
+import { handleAuthorizePages, handleToken } from "./oauth.js";
 import type { PerIpRateLimits } from "./rate-limits.js";
 import { compile, type ApiRequest, type ApiResult, type CompiledRoute, type Emulation } from "./router.js";
 import { contextRoutes } from "./routes/context.js";
 import { accountRoutes } from "./routes/accounts.js";
 import { paymentRoutes } from "./routes/payments.js";
+import { psd2Routes } from "./routes/psd2.js";
 import { signResponse, verifyClientSignature, type ServerKeys } from "./signing.js";
 
-const ROUTES: CompiledRoute[] = [...contextRoutes, ...accountRoutes, ...paymentRoutes].map(compile);
+const ROUTES: CompiledRoute[] = [...contextRoutes, ...accountRoutes, ...paymentRoutes, ...psd2Routes].map(
+  compile,
+);
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 /** A request within this long of expiry extends the session (bunq: 30 s, by at most 5 min). */
 const EXTENSION_WINDOW_MS = 30_000;
@@ -193,6 +197,9 @@ export function createRequestHandler(deps: ServerDeps) {
     const url = new URL(req.url ?? "/", "http://emulator.invalid");
     if (url.pathname === "/v1" || url.pathname.startsWith("/v1/")) return handleApi(req, res, url);
     if (url.pathname.startsWith("/_emulator/")) return handleControlRequest(req, res, url);
+    if (url.pathname.startsWith("/oauth/"))
+      return handleAuthorizePages(req, res, url, deps.state, deps.timeScale);
+    if (url.pathname === "/api-oauth/v1/token") return handleToken(req, res, url, deps.state);
     res.writeHead(404, { "Content-Type": "text/plain" });
     res.end("Not found");
   };

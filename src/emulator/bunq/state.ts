@@ -72,6 +72,23 @@ export interface OAuthGrant {
   readonly grantedByUserId: number;
 }
 
+export interface OAuthClient {
+  readonly id: number;
+  readonly providerUserId: number;
+  readonly clientId: string;
+  readonly secret: string;
+  readonly callbackUrls: { readonly id: number; readonly url: string }[];
+}
+
+export interface AuthorizationCode {
+  readonly code: string;
+  readonly clientId: string;
+  readonly redirectUri: string;
+  readonly grantedByUserId: number;
+  readonly expiresAt: number;
+  used: boolean;
+}
+
 export function randomToken(): string {
   return randomBytes(32).toString("hex");
 }
@@ -85,6 +102,8 @@ export class EmulatorState {
   devices: Device[] = [];
   sessions = new Map<string, Session>();
   grants = new Map<string, OAuthGrant>();
+  oauthClients = new Map<number, OAuthClient>();
+  codes = new Map<string, AuthorizationCode>();
 
   nextId(): number {
     return ++this.#nextId;
