@@ -20,6 +20,15 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
   const database = openDatabase(locationFromConfig(config.database));
   await database.migrate();
   logger.info({ backend: database.backend, bunqEnvironment: config.bunq.environment }, "database ready");
+  const missing = await checkProviderSetup({
+    contexts: new DatabaseApiContextStore(database.db, keyring),
+    registrations: new DatabaseProviderRegistrationStore(database.db, keyring),
+    environment: config.bunq.environment,
+    callbackUrl: oauthCallbackUrl(config),
+  });
+  if (missing.length > 0) {
+    logger.warn({ missing }, "bunq PSD2 registration is incomplete: run `npm run setup`");
+  }
   return {
     async stop() {
       await database.close();
