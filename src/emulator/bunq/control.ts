@@ -7,6 +7,7 @@ import type { FaultBox } from "./faults.js";
 import { formatCents, parseCents } from "./format.js";
 import { bunqIban } from "./iban.js";
 import { decide } from "./oauth.js";
+import { executeDraft, payRequest } from "./routes/money-requests.js";
 import { randomToken, type AccountKind, type EmulatorState } from "./state.js";
 
 export interface LoggedRequest {
@@ -146,6 +147,15 @@ export function handleControl(deps: ControlDeps, method: string, path: string, j
         status: a.status,
         payments: state.paymentsOf(a.id).length,
       })),
+      draft_payments: [...state.drafts.values()]
+        .filter((d) => state.accounts.get(d.accountId)?.userId === user.id)
+        .map((d) => ({ id: d.id, status: d.status })),
+      request_inquiries: [...state.requests.values()]
+        .filter((r) => state.accounts.get(r.accountId)?.userId === user.id)
+        .map((r) => ({ id: r.id, status: r.status, share_url: r.shareUrl ?? null })),
+      bunqme_tabs: [...state.tabs.values()]
+        .filter((t) => state.accounts.get(t.accountId)?.userId === user.id)
+        .map((t) => ({ id: t.id, status: t.status, share_url: t.shareUrl })),
     };
   }
   if (method === "POST" && (match = /^\/users\/(\d+)\/payments$/.exec(path))) {
@@ -189,6 +199,28 @@ export function handleControl(deps: ControlDeps, method: string, path: string, j
     } catch (error) {
       throw new ControlError(400, error instanceof Error ? error.message : "invalid");
     }
+  }
+  if (method === "POST" && (match = /^\/draft-payments\/(\d+)\/(accept|reject)$/.exec(path))) {
+    const draft = state.drafts.get(Number(match[1]));
+    if (!draft) throw new ControlError(404, "no such draft payment");
+    if (draft.status !== "PENDING") throw new ControlError(409, `draft is ${draft.status}`);
+    if (match[2] === "reject") draft.status = "REJECTED";
+    else {
+      try {
+        executeDraft(state, draft);
+      } catch (error) {
+        throw new ControlError(409, error instanceof Error ? error.message : "cannot execute");
+      }
+    }
+    return { id: draft.id, status: draft.status, payment_ids: draft.paymentIds };
+  }
+  if (method === "POST" && (match = /^\/request-inquiries\/(\d+)\/(accept|reject)$/.exec(path))) {
+    const inquiry = state.requests.get(Number(match[1]));
+    if (!inquiry) throw new ControlError(404, "no such request");
+    if (inquiry.status !== "PENDING") throw new ControlError(409, `request is ${inquiry.status}`);
+    if (match[2] === "reject") inquiry.status = "REJECTED";
+    else payRequest(state, inquiry);
+    return { id: inquiry.id, status: inquiry.status };
   }
   if (method === "POST" && path === "/sessions/expire") {
     const token = (json as { session_token?: unknown } | undefined)?.session_token;

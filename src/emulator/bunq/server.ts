@@ -14,12 +14,17 @@ import { compile, type ApiRequest, type ApiResult, type CompiledRoute, type Emul
 import { contextRoutes } from "./routes/context.js";
 import { accountRoutes } from "./routes/accounts.js";
 import { paymentRoutes } from "./routes/payments.js";
+import { moneyRequestRoutes } from "./routes/money-requests.js";
 import { psd2Routes } from "./routes/psd2.js";
 import { signResponse, verifyClientSignature, type ServerKeys } from "./signing.js";
 
-const ROUTES: CompiledRoute[] = [...contextRoutes, ...accountRoutes, ...paymentRoutes, ...psd2Routes].map(
-  compile,
-);
+const ROUTES: CompiledRoute[] = [
+  ...contextRoutes,
+  ...accountRoutes,
+  ...paymentRoutes,
+  ...psd2Routes,
+  ...moneyRequestRoutes,
+].map(compile);
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 /** A request within this long of expiry extends the session (bunq: 30 s, by at most 5 min). */
 const EXTENSION_WINDOW_MS = 30_000;

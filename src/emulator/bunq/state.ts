@@ -89,6 +89,45 @@ export interface AuthorizationCode {
   used: boolean;
 }
 
+export interface MoneyAlias {
+  readonly type: "IBAN" | "EMAIL" | "PHONE_NUMBER";
+  readonly value: string;
+  readonly name?: string;
+}
+
+export interface DraftPayment {
+  readonly id: number;
+  readonly accountId: number;
+  readonly entries: {
+    readonly amountCents: bigint;
+    readonly alias: MoneyAlias;
+    readonly description: string;
+  }[];
+  status: "PENDING" | "ACCEPTED" | "REJECTED";
+  paymentIds: number[];
+}
+
+export interface RequestInquiry {
+  readonly id: number;
+  readonly accountId: number;
+  readonly amountCents: bigint;
+  readonly currency: string;
+  readonly alias: MoneyAlias;
+  readonly description: string;
+  readonly shareUrl?: string;
+  status: "PENDING" | "ACCEPTED" | "REJECTED" | "REVOKED";
+}
+
+export interface BunqMeTab {
+  readonly id: number;
+  readonly accountId: number;
+  readonly amountCents: bigint;
+  readonly currency: string;
+  readonly description: string;
+  readonly shareUrl: string;
+  status: "WAITING_FOR_PAYMENT" | "CANCELLED" | "EXPIRED";
+}
+
 export function randomToken(): string {
   return randomBytes(32).toString("hex");
 }
@@ -104,6 +143,9 @@ export class EmulatorState {
   grants = new Map<string, OAuthGrant>();
   oauthClients = new Map<number, OAuthClient>();
   codes = new Map<string, AuthorizationCode>();
+  drafts = new Map<number, DraftPayment>();
+  requests = new Map<number, RequestInquiry>();
+  tabs = new Map<number, BunqMeTab>();
 
   nextId(): number {
     return ++this.#nextId;

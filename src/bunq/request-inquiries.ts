@@ -1,0 +1,60 @@
+/** Asking someone for money: a request-inquiry, with a bunq.me link as fallback for non-bunq users. */
+import { z } from "zod";
+import { pointer, type Counterparty } from "./aliases.js";
+import type { ApiContext } from "./api-context.js";
+import { unwrapObject } from "./envelope.js";
+import { formatBunqAmount, type Money } from "./money.js";
+
+const idAnswer = z.object({ Id: z.object({ id: z.number().int() }) });
+const inquiryAnswer = z.object({
+  RequestInquiry: z.object({
+    id: z.number().int(),
+    status: z.string(),
+    bunqme_share_url: z.string().nullable().optional(),
+  }),
+});
+
+export interface RequestInquiryView {
+  readonly id: number;
+  /** PENDING, ACCEPTED, REJECTED, REVOKED or EXPIRED. */
+  readonly status: string;
+  readonly shareUrl?: string;
+}
+
+const path = (accountId: number, id?: number) =>
+  `/user/{userId}/monetary-account/${accountId}/request-inquiry${id === undefined ? "" : `/${id}`}`;
+
+export async function createRequestInquiry(
+  context: ApiContext,
+  request: { accountId: number; amount: Money; from: Counterparty; description: string },
+): Promise<RequestInquiryView> {
+  const response = await context.send({
+    method: "POST",
+    path: path(request.accountId),
+    body: {
+      amount_inquired: { value: formatBunqAmount(request.amount), currency: request.amount.currency },
+      counterparty_alias: pointer(request.from),
+      description: request.description,
+      allow_bunqme: true,
+    },
+  });
+  return readRequestInquiry(context, request.accountId, unwrapObject(response.body, idAnswer).Id.id);
+}
+
+export async function readRequestInquiry(
+  context: ApiContext,
+  accountId: number,
+  id: number,
+): Promise<RequestInquiryView> {
+  const response = await context.send({ method: "GET", path: path(accountId, id), idempotent: true });
+  const inquiry = unwrapObject(response.body, inquiryAnswer).RequestInquiry;
+  return { id: inquiry.id, status: inquiry.status, shareUrl: inquiry.bunqme_share_url ?? undefined };
+}
+
+export async function revokeRequestInquiry(
+  context: ApiContext,
+  accountId: number,
+  id: number,
+): Promise<void> {
+  await context.send({ method: "PUT", path: path(accountId, id), body: { status: "REVOKED" } });
+}
