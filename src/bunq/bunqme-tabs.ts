@@ -6,7 +6,15 @@ import { formatBunqAmount, type Money } from "./money.js";
 
 const idAnswer = z.object({ Id: z.object({ id: z.number().int() }) });
 const tabAnswer = z.object({
-  BunqMeTab: z.object({ id: z.number().int(), status: z.string(), bunqme_tab_share_url: z.string() }),
+  BunqMeTab: z.object({
+    id: z.number().int(),
+    status: z.string(),
+    bunqme_tab_share_url: z.string(),
+    bunqme_tab_entry: z.object({
+      amount_inquired: z.object({ value: z.string(), currency: z.string() }),
+      description: z.string(),
+    }),
+  }),
 });
 
 export interface BunqMeTabView {
@@ -47,5 +55,12 @@ export async function readBunqMeTab(
 }
 
 export async function cancelBunqMeTab(context: ApiContext, accountId: number, id: number): Promise<void> {
-  await context.send({ method: "PUT", path: path(accountId, id), body: { status: "CANCELLED" } });
+  // bunq's spec requires the entry on every BunqMeTab body, so the update repeats it.
+  const response = await context.send({ method: "GET", path: path(accountId, id), idempotent: true });
+  const { bunqme_tab_entry } = unwrapObject(response.body, tabAnswer).BunqMeTab;
+  await context.send({
+    method: "PUT",
+    path: path(accountId, id),
+    body: { bunqme_tab_entry, status: "CANCELLED" },
+  });
 }

@@ -75,7 +75,7 @@ const oauthClient = z.object({
     status: z.string().optional(),
     client_id: z.string(),
     secret: z.string(),
-    callback_url: z.array(z.object({ OauthCallbackUrl: z.object({ url: z.string() }) })).default([]),
+    callback_url: z.array(z.object({ url: z.string() })).default([]),
   }),
 });
 
@@ -115,7 +115,7 @@ export async function ensureOAuthClient(
     client = unwrapObject(read.body, oauthClient);
     changed = true;
   }
-  const urls = client.OauthClient.callback_url.map((entry) => entry.OauthCallbackUrl.url);
+  const urls = client.OauthClient.callback_url.map((entry) => entry.url);
   if (!urls.includes(callbackUrl)) {
     await context.send({
       method: "POST",

@@ -56,5 +56,10 @@ export async function revokeRequestInquiry(
   accountId: number,
   id: number,
 ): Promise<void> {
-  await context.send({ method: "PUT", path: path(accountId, id), body: { status: "REVOKED" } });
+  // bunq's spec requires allow_bunqme on every RequestInquiry body, updates included.
+  await context.send({
+    method: "PUT",
+    path: path(accountId, id),
+    body: { status: "REVOKED", allow_bunqme: false },
+  });
 }

@@ -29,6 +29,7 @@ describe.each(testBackends)("PSD2 provider setup on $name", (backend) => {
   });
   afterAll(async () => {
     await transport.close();
+    expect(emulator.specViolations()).toEqual([]);
     await emulator.close();
     await handle.close();
   });

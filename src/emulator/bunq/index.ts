@@ -9,6 +9,7 @@ import { FaultBox } from "./faults.js";
 import { PerIpRateLimits } from "./rate-limits.js";
 import { createRequestHandler } from "./server.js";
 import { generateServerKeys } from "./signing.js";
+import type { SpecViolation } from "./spec/validator.js";
 import { EmulatorState } from "./state.js";
 
 export interface BunqEmulatorOptions {
@@ -24,6 +25,8 @@ export interface BunqEmulator {
   urls: { api: string; oauthAuthorize: string; oauthToken: string; control: string };
   /** API keys of the seed users (empty without `seed`). */
   seedUsers: { user_id: number; api_key: string; accounts: { id: number; iban: string; type: string }[] }[];
+  /** Responses served so far that did not validate against bunq's OpenAPI spec. */
+  specViolations(): readonly SpecViolation[];
   close(): Promise<void>;
 }
 
@@ -50,12 +53,14 @@ export async function startBunqEmulator(options: BunqEmulatorOptions = {}): Prom
   const faults = new FaultBox();
   const limits = new PerIpRateLimits(timeScale);
   const log: LoggedRequest[] = [];
+  const specViolations: SpecViolation[] = [];
   let state = new EmulatorState();
   const deps = {
     keys,
     faults,
     limits,
     log,
+    specViolations,
     timeScale,
     get state() {
       return state;
@@ -89,6 +94,7 @@ export async function startBunqEmulator(options: BunqEmulatorOptions = {}): Prom
       control: `${base}/_emulator`,
     },
     seedUsers,
+    specViolations: () => [...specViolations],
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -10,27 +10,19 @@ import { handleControl, ControlError, type ControlDeps, type LoggedRequest } fro
 import { BunqHttpError, insufficientAuthorisation } from "./errors.js";
 import { handleAuthorizePages, handleToken } from "./oauth.js";
 import type { PerIpRateLimits } from "./rate-limits.js";
-import { compile, type ApiRequest, type ApiResult, type CompiledRoute, type Emulation } from "./router.js";
-import { contextRoutes } from "./routes/context.js";
-import { accountRoutes } from "./routes/accounts.js";
-import { paymentRoutes } from "./routes/payments.js";
-import { moneyRequestRoutes } from "./routes/money-requests.js";
-import { psd2Routes } from "./routes/psd2.js";
+import type { ApiRequest, ApiResult, CompiledRoute, Emulation } from "./router.js";
+import { checkRequestBody, checkResponse, type SpecViolation } from "./spec/validator.js";
+import { ROUTES } from "./routes/index.js";
 import { signResponse, verifyClientSignature, type ServerKeys } from "./signing.js";
 
-const ROUTES: CompiledRoute[] = [
-  ...contextRoutes,
-  ...accountRoutes,
-  ...paymentRoutes,
-  ...psd2Routes,
-  ...moneyRequestRoutes,
-].map(compile);
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 /** A request within this long of expiry extends the session (bunq: 30 s, by at most 5 min). */
 const EXTENSION_WINDOW_MS = 30_000;
 const MAX_EXTENSION_MS = 5 * 60_000;
 
 export interface ServerDeps extends ControlDeps {
+  /** Every response that did not fit bunq's spec; tests assert it stays empty. */
+  readonly specViolations: SpecViolation[];
   readonly keys: ServerKeys;
   readonly limits: PerIpRateLimits;
   readonly timeScale: number;
@@ -140,7 +132,12 @@ export function createRequestHandler(deps: ServerDeps) {
       };
       entry.authenticated_as = request.session?.userId;
       if (route.signed) checkSignature(request);
+      const bodyProblem = checkRequestBody(method, route.path, request.json);
+      if (bodyProblem) throw new BunqHttpError(400, `The request does not match the API: ${bodyProblem}.`);
       result = await route.handle(request, emulation);
+      const responseProblem = checkResponse(method, route.path, result.body);
+      if (responseProblem)
+        deps.specViolations.push({ operation: `${method} ${route.path}`, problem: responseProblem });
     } catch (error) {
       const httpError =
         error instanceof BunqHttpError ? error : new BunqHttpError(500, "Internal server error.");

@@ -1,3 +1,4 @@
+import { expect } from "vitest";
 import { ApiContext } from "../../../src/bunq/api-context.js";
 import {
   InMemoryApiContextStore,
@@ -65,6 +66,8 @@ export async function setup(timeScale: number) {
     async close() {
       for (const transport of transports) await transport.close();
       await emulator.close();
+      // Every response the client saw fits bunq's OpenAPI spec.
+      expect(emulator.specViolations()).toEqual([]);
     },
   };
 }

@@ -14,7 +14,11 @@ beforeAll(async () => {
     display_name: "Ann Example",
   }));
 });
-afterAll(() => emulator.close());
+afterAll(async () => {
+  // Every response served during this file fits bunq's OpenAPI spec.
+  expect(emulator.specViolations()).toEqual([]);
+  await emulator.close();
+});
 // Every test opens a session, and session-server allows one call per (scaled) 30 s.
 beforeEach(() => pause(310));
 
@@ -97,6 +101,8 @@ describe("bunq emulator: API context", () => {
   it("limits GETs to 3 per window per endpoint with bunq's 429 body", async () => {
     const bunq = new RawBunq(emulator.urls.api);
     await bunq.connect(apiKey);
+    // The first answer of an operation compiles its spec validator; keep that out of the burst.
+    await bunq.get("/user/{me}/monetary-account");
     await pause(40);
     const answers = await Promise.all([1, 2, 3, 4].map(() => bunq.get("/user/{me}/monetary-account")));
     expect(answers.map((a) => a.status).sort()).toEqual([200, 200, 200, 429]);

@@ -81,7 +81,11 @@ beforeAll(async () => {
   client = (await provider.get(`/user/{me}/oauth-client/${clientId}`)).json.Response[0].OauthClient;
   client.id = clientId;
 });
-afterAll(() => emulator.close());
+afterAll(async () => {
+  // Every response served during this file fits bunq's OpenAPI spec.
+  expect(emulator.specViolations()).toEqual([]);
+  await emulator.close();
+});
 beforeEach(() => pause(40));
 
 async function authorizeInBrowser(decision: "approve" | "deny", state = "state-123") {
@@ -130,7 +134,7 @@ describe("bunq emulator: PSD2 provider and OAuth", () => {
     expect(provider.sessionUser.UserPaymentServiceProvider).toBeDefined();
     expect(client).toMatchObject({
       status: "ACTIVE",
-      callback_url: [{ OauthCallbackUrl: { url: REDIRECT } }],
+      callback_url: [{ url: REDIRECT }],
     });
     const second = await provider.call("POST", `/user/${provider.userId}/oauth-client`, {
       token: provider.sessionToken,

@@ -21,7 +21,11 @@ beforeAll(async () => {
   bunq = new RawBunq(emulator.urls.api);
   await bunq.connect(user.api_key);
 });
-afterAll(() => emulator.close());
+afterAll(async () => {
+  // Every response served during this file fits bunq's OpenAPI spec.
+  expect(emulator.specViolations()).toEqual([]);
+  await emulator.close();
+});
 
 describe("bunq emulator: accounts and payments", () => {
   it("lists bank, savings and joint accounts with balances and IBAN aliases", async () => {

@@ -236,7 +236,7 @@ export const moneyRequestRoutes: ApiRoute[] = [
     auth: "session",
     handle(request, emulation) {
       const inquiry = owned(emulation.state.requests, request, emulation, "request");
-      parse(z.object({ status: z.literal("REVOKED") }), request.json);
+      parse(z.object({ status: z.literal("REVOKED") }).passthrough(), request.json);
       if (inquiry.status !== "PENDING") throw badRequest("Only a pending request can be revoked.");
       inquiry.status = "REVOKED";
       return respond({ Id: { id: inquiry.id } });
@@ -284,7 +284,7 @@ export const moneyRequestRoutes: ApiRoute[] = [
     auth: "session",
     handle(request, emulation) {
       const tab = owned(emulation.state.tabs, request, emulation, "bunq.me tab");
-      parse(z.object({ status: z.literal("CANCELLED") }), request.json);
+      parse(z.object({ status: z.literal("CANCELLED") }).passthrough(), request.json);
       tab.status = "CANCELLED";
       return respond({ Id: { id: tab.id } });
     },

@@ -71,7 +71,8 @@ function clientObject(client: OAuthClient) {
       display_name: "OAuth client",
       client_id: client.clientId,
       secret: client.secret,
-      callback_url: client.callbackUrls.map((c) => ({ OauthCallbackUrl: { id: c.id, url: c.url } })),
+      // The spec lists plain OauthCallbackUrl objects here, not wrapped ones.
+      callback_url: client.callbackUrls.map((c) => ({ id: c.id, url: c.url })),
     },
   };
 }

@@ -1,0 +1,15 @@
+/** Every bunq API route the emulator serves. */
+import { compile, type CompiledRoute } from "../router.js";
+import { accountRoutes } from "./accounts.js";
+import { contextRoutes } from "./context.js";
+import { moneyRequestRoutes } from "./money-requests.js";
+import { paymentRoutes } from "./payments.js";
+import { psd2Routes } from "./psd2.js";
+
+export const ROUTES: CompiledRoute[] = [
+  ...contextRoutes,
+  ...accountRoutes,
+  ...paymentRoutes,
+  ...psd2Routes,
+  ...moneyRequestRoutes,
+].map(compile);
