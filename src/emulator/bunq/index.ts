@@ -4,6 +4,7 @@
  */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { createNotifier } from "./callbacks.js";
 import { createUser, type LoggedRequest } from "./control.js";
 import { FaultBox } from "./faults.js";
 import { PerIpRateLimits } from "./rate-limits.js";
@@ -25,6 +26,8 @@ export interface BunqEmulator {
   urls: { api: string; oauthAuthorize: string; oauthToken: string; control: string };
   /** API keys of the seed users (empty without `seed`). */
   seedUsers: { user_id: number; api_key: string; accounts: { id: number; iban: string; type: string }[] }[];
+  /** Resolves when every callback delivery under way has succeeded or given up. */
+  settleCallbacks(): Promise<void>;
   /** Responses served so far that did not validate against bunq's OpenAPI spec. */
   specViolations(): readonly SpecViolation[];
   close(): Promise<void>;
@@ -55,6 +58,8 @@ export async function startBunqEmulator(options: BunqEmulatorOptions = {}): Prom
   const log: LoggedRequest[] = [];
   const specViolations: SpecViolation[] = [];
   let state = new EmulatorState();
+  const notifier = createNotifier(() => state, timeScale);
+  state.onEvent = (event) => notifier.notify(event);
   const deps = {
     keys,
     faults,
@@ -67,6 +72,7 @@ export async function startBunqEmulator(options: BunqEmulatorOptions = {}): Prom
     },
     reset() {
       state = new EmulatorState();
+      state.onEvent = (event) => notifier.notify(event);
       faults.clear();
       limits.reset();
       log.length = 0;
@@ -95,6 +101,7 @@ export async function startBunqEmulator(options: BunqEmulatorOptions = {}): Prom
     },
     seedUsers,
     specViolations: () => [...specViolations],
+    settleCallbacks: () => notifier.settle(),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -3,6 +3,7 @@
  * installations, devices and sessions that API clients hold. Amounts are integer cents.
  */
 import { randomBytes } from "node:crypto";
+import { formatCents } from "./format.js";
 
 export type UserKind = "UserPerson" | "UserCompany" | "UserPaymentServiceProvider";
 export type AccountKind = "MonetaryAccountBank" | "MonetaryAccountSavings" | "MonetaryAccountJoint";
@@ -128,6 +129,30 @@ export interface BunqMeTab {
   status: "WAITING_FOR_PAYMENT" | "CANCELLED" | "EXPIRED";
 }
 
+export interface NotificationFilter {
+  readonly category: string;
+  readonly target: string;
+}
+
+/** Something happened that callbacks may report. */
+export interface EmulatorEvent {
+  readonly userId: number;
+  readonly accountId?: number;
+  readonly category: string;
+  readonly eventType: string;
+  readonly object: Record<string, unknown>;
+}
+
+export interface CallbackFailure {
+  readonly userId: number;
+  readonly category: string;
+  readonly eventType: string;
+  readonly objectId: number;
+  readonly target: string;
+  readonly responseCode: number | null;
+  readonly exceptionMessage: string;
+}
+
 export function randomToken(): string {
   return randomBytes(32).toString("hex");
 }
@@ -146,6 +171,11 @@ export class EmulatorState {
   drafts = new Map<number, DraftPayment>();
   requests = new Map<number, RequestInquiry>();
   tabs = new Map<number, BunqMeTab>();
+  /** URL filters per scope: `user:ID` or `account:ID`. */
+  filters = new Map<string, NotificationFilter[]>();
+  callbackFailures: CallbackFailure[] = [];
+  /** Set by the server: where events go to become callbacks. */
+  onEvent: (event: EmulatorEvent) => void = () => undefined;
 
   nextId(): number {
     return ++this.#nextId;
@@ -184,6 +214,23 @@ export class EmulatorState {
       type: counterparty.iban?.includes("BUNQ") ? "BUNQ" : "SEPA",
     };
     this.payments.push(payment);
+    const object = {
+      Payment: {
+        id: payment.id,
+        monetary_account_id: account.id,
+        amount: { value: formatCents(amountCents), currency: account.currency },
+        description,
+      },
+    };
+    for (const category of ["MUTATION", "PAYMENT"]) {
+      this.onEvent({
+        userId: account.userId,
+        accountId: account.id,
+        category,
+        eventType: "PAYMENT_CREATED",
+        object,
+      });
+    }
     return payment;
   }
 }

@@ -3,6 +3,7 @@ import { compile, type CompiledRoute } from "../router.js";
 import { accountRoutes } from "./accounts.js";
 import { contextRoutes } from "./context.js";
 import { moneyRequestRoutes } from "./money-requests.js";
+import { notificationFilterRoutes } from "./notification-filters.js";
 import { paymentRoutes } from "./payments.js";
 import { psd2Routes } from "./psd2.js";
 
@@ -12,4 +13,5 @@ export const ROUTES: CompiledRoute[] = [
   ...paymentRoutes,
   ...psd2Routes,
   ...moneyRequestRoutes,
+  ...notificationFilterRoutes,
 ].map(compile);

@@ -175,6 +175,13 @@ export const moneyRequestRoutes: ApiRoute[] = [
         paymentIds: [],
       };
       emulation.state.drafts.set(draft.id, draft);
+      emulation.state.onEvent({
+        userId: account.userId,
+        accountId: account.id,
+        category: "DRAFT_PAYMENT",
+        eventType: "DRAFT_PAYMENT_CREATED",
+        object: draftObject(draft, account.currency),
+      });
       return respond({ Id: { id: draft.id } });
     },
   },
@@ -215,6 +222,13 @@ export const moneyRequestRoutes: ApiRoute[] = [
         status: "PENDING",
       };
       emulation.state.requests.set(inquiry.id, inquiry);
+      emulation.state.onEvent({
+        userId: account.userId,
+        accountId: account.id,
+        category: "REQUEST",
+        eventType: "REQUEST_INQUIRY_CREATED",
+        object: requestObject(inquiry),
+      });
       if (inquiry.alias.type === "EMAIL" && inquiry.alias.value.toLowerCase() === SUGAR_DADDY) {
         if (inquiry.amountCents > 50_000n)
           throw new BunqHttpError(400, "Sugar daddy gives at most 500.00 at a time.");
@@ -268,6 +282,13 @@ export const moneyRequestRoutes: ApiRoute[] = [
         status: "WAITING_FOR_PAYMENT",
       };
       emulation.state.tabs.set(tab.id, tab);
+      emulation.state.onEvent({
+        userId: account.userId,
+        accountId: account.id,
+        category: "BUNQME_TAB",
+        eventType: "BUNQME_TAB_CREATED",
+        object: tabObject(tab),
+      });
       return respond({ Id: { id: tab.id } });
     },
   },
