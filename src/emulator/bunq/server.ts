@@ -126,7 +126,8 @@ export function createRequestHandler(deps: ServerDeps) {
         query: url.searchParams,
         headers: req.headers,
         rawBody,
-        json: parseJson(rawBody),
+        // Attachments arrive as raw image bytes; everything else is JSON.
+        json: String(req.headers["content-type"] ?? "").startsWith("image/") ? undefined : parseJson(rawBody),
         params: route.regex.exec(path)?.groups ?? {},
         ...authenticate(route, typeof token === "string" ? token : undefined),
       };

@@ -153,6 +153,22 @@ export interface CallbackFailure {
   readonly exceptionMessage: string;
 }
 
+export interface Attachment {
+  readonly id: number;
+  readonly userId: number;
+  readonly contentType: string;
+  readonly description: string;
+  readonly bytes: Buffer;
+}
+
+export interface PaymentNote {
+  readonly id: number;
+  readonly paymentId: number;
+  readonly kind: "attachment" | "text";
+  readonly attachmentId?: number;
+  readonly text: string;
+}
+
 export function randomToken(): string {
   return randomBytes(32).toString("hex");
 }
@@ -174,6 +190,8 @@ export class EmulatorState {
   /** URL filters per scope: `user:ID` or `account:ID`. */
   filters = new Map<string, NotificationFilter[]>();
   callbackFailures: CallbackFailure[] = [];
+  attachments = new Map<number, Attachment>();
+  notes: PaymentNote[] = [];
   /** Set by the server: where events go to become callbacks. */
   onEvent: (event: EmulatorEvent) => void = () => undefined;
 

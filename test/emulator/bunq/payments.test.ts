@@ -122,3 +122,29 @@ describe("bunq emulator: accounts and payments", () => {
     expect(state.accounts[0].balance).toBe("87.50");
   });
 });
+
+describe("bunq emulator: sandbox helpers and attachments", () => {
+  it("creates a sandbox user with an API key, without authentication", async () => {
+    const created = await bunq.call("POST", "/sandbox-user-person", { body: {} });
+    expect(created.status).toBe(200);
+    const apiKey = created.json.Response.find((r: any) => r.ApiKey).ApiKey.api_key;
+    await pause(5);
+    const other = new RawBunq(emulator.urls.api);
+    await other.connect(apiKey);
+    expect(
+      (await other.get("/user/{me}/monetary-account")).json.Response[0].MonetaryAccountBank.balance.value,
+    ).toBe("500.00");
+  });
+
+  it("accepts only images as attachments", async () => {
+    const url = `${emulator.urls.api}/user/${bunq.userId}/monetary-account/${user.accounts[0]!.id}/attachment`;
+    const upload = (type: string) =>
+      fetch(url, {
+        method: "POST",
+        headers: { "Content-Type": type, "X-Bunq-Client-Authentication": bunq.sessionToken },
+        body: Buffer.from("GIF89a"),
+      });
+    expect((await upload("image/gif")).status).toBe(200);
+    expect((await upload("application/pdf")).status).toBe(400);
+  });
+});
