@@ -34,7 +34,7 @@ export interface BunqEmulator {
 }
 
 function seed(state: EmulatorState) {
-  return [
+  const users = [
     createUser(state, {
       display_name: "Alice Sandbox",
       accounts: [
@@ -48,6 +48,23 @@ function seed(state: EmulatorState) {
       accounts: [{ type: "bank", description: "Main", balance: "80.00" }],
     }),
   ];
+  // A little history, so listings and paging have something to show.
+  const [alice, bob] = users;
+  const shops = ["Albert Heijn", "NS Reizigers", "Bol.com", "Coffee Company", "Gemeente Amsterdam"];
+  for (const [i, shop] of shops.entries()) {
+    const main = state.accounts.get(alice!.accounts[0]!.id)!;
+    state.book(main, -BigInt(250 + i * 1175), `Payment to ${shop}`, {
+      iban: "NL91ABNA0417164300",
+      name: shop,
+    });
+  }
+  const bobMain = state.accounts.get(bob!.accounts[0]!.id)!;
+  state.book(bobMain, -1500n, "Lunch", { iban: alice!.accounts[0]!.iban, name: "Alice Sandbox" });
+  state.book(state.accounts.get(alice!.accounts[0]!.id)!, 1500n, "Lunch", {
+    iban: bobMain.iban,
+    name: "Bob Sandbox",
+  });
+  return users;
 }
 
 export async function startBunqEmulator(options: BunqEmulatorOptions = {}): Promise<BunqEmulator> {

@@ -148,3 +148,21 @@ describe("bunq emulator: sandbox helpers and attachments", () => {
     expect((await upload("application/pdf")).status).toBe(400);
   });
 });
+
+describe("bunq emulator: seed data", () => {
+  it("starts with sandbox users whose accounts have history", async () => {
+    const seeded = await startBunqEmulator({ seed: true, timeScale: 0.001 });
+    try {
+      const [alice] = seeded.seedUsers;
+      const state = await control(seeded.urls.control, "GET", `/users/${alice!.user_id}`);
+      expect(state.accounts.map((a: any) => a.type)).toEqual([
+        "MonetaryAccountBank",
+        "MonetaryAccountSavings",
+        "MonetaryAccountJoint",
+      ]);
+      expect(state.accounts[0].payments).toBeGreaterThan(3);
+    } finally {
+      await seeded.close();
+    }
+  });
+});

@@ -114,6 +114,13 @@ export function executeDraft(state: EmulatorState, draft: DraftPayment): void {
       });
   }
   draft.status = "ACCEPTED";
+  state.onEvent({
+    userId: account.userId,
+    accountId: account.id,
+    category: "DRAFT_PAYMENT",
+    eventType: "DRAFT_PAYMENT_ACCEPTED",
+    object: draftObject(draft, account.currency),
+  });
 }
 
 /** The requested money arrives (sugardaddy, or the control API playing the payer). */
@@ -123,6 +130,13 @@ export function payRequest(state: EmulatorState, request: RequestInquiry): void 
     name: request.alias.name ?? request.alias.value,
   });
   request.status = "ACCEPTED";
+  state.onEvent({
+    userId: account.userId,
+    accountId: account.id,
+    category: "REQUEST",
+    eventType: "REQUEST_INQUIRY_ACCEPTED",
+    object: requestObject(request),
+  });
 }
 
 function owned<T extends { accountId: number }>(
@@ -307,6 +321,14 @@ export const moneyRequestRoutes: ApiRoute[] = [
       const tab = owned(emulation.state.tabs, request, emulation, "bunq.me tab");
       parse(z.object({ status: z.literal("CANCELLED") }).passthrough(), request.json);
       tab.status = "CANCELLED";
+      const owner = emulation.state.accounts.get(tab.accountId)!.userId;
+      emulation.state.onEvent({
+        userId: owner,
+        accountId: tab.accountId,
+        category: "BUNQME_TAB",
+        eventType: "BUNQME_TAB_CANCELLED",
+        object: tabObject(tab),
+      });
       return respond({ Id: { id: tab.id } });
     },
   },
