@@ -2,6 +2,11 @@
  * bunq limits each IP per endpoint: 3 GETs, 5 POSTs, 2 PUTs within any 3 seconds, and one
  * session-server call within 30 seconds. One limiter per process, shared by every principal,
  * queues requests so bunq never has to answer 429 in normal operation.
+ *
+ * bunq counts a request when it arrives, which is somewhere between our send and its answer.
+ * So a request holds its slot from the moment it is sent until a full window after its
+ * answer came back: network jitter (a slow first connection, a busy CI machine) can then
+ * never squeeze a fourth GET into bunq's window, and the cost is one round trip per window.
  */
 import { setTimeout as sleep } from "node:timers/promises";
 
@@ -29,9 +34,15 @@ export interface RateLimiterOptions {
    * so jitter in transit must not squeeze four GETs into one window there.
    */
   readonly safetyMargin?: number;
-  /** Absolute allowance for transit jitter (not scaled: jitter does not shrink in tests). */
-  readonly jitterMs?: number;
 }
+
+/** A granted slot; `endsAt` is Infinity while the request is in flight. */
+interface Grant {
+  endsAt: number;
+}
+
+/** Call once the answer (or a network failure) is in: starts the slot's window. */
+export type ReleaseSlot = () => void;
 
 /** `/user/12/monetary-account/34/payment?count=200` → `/user/{id}/monetary-account/{id}/payment`. */
 export function endpointPattern(path: string): string {
@@ -41,25 +52,24 @@ export function endpointPattern(path: string): string {
 export class RateLimiter {
   readonly #scale: number;
   readonly #margin: number;
-  readonly #jitterMs: number;
-  readonly #grants = new Map<string, number[]>();
-  readonly #queues = new Map<string, Promise<void>>();
+  readonly #grants = new Map<string, Grant[]>();
+  readonly #released = new Map<string, (() => void)[]>();
+  readonly #queues = new Map<string, Promise<unknown>>();
   readonly #pausedUntil = new Map<string, number>();
 
   constructor(options: RateLimiterOptions = {}) {
     this.#scale = options.timeScale ?? 1;
     this.#margin = options.safetyMargin ?? 0.01;
-    this.#jitterMs = options.jitterMs ?? 20;
   }
 
   #ruleFor(method: HttpMethod, pattern: string): Rule {
     const rule =
       method === "POST" && pattern === "/session-server" ? SESSION_SERVER_RULE : DOCUMENTED_RULES[method];
-    return { limit: rule.limit, windowMs: rule.windowMs * this.#scale * (1 + this.#margin) + this.#jitterMs };
+    return { limit: rule.limit, windowMs: rule.windowMs * this.#scale * (1 + this.#margin) };
   }
 
   /** Resolves when a request may be sent; callers queue in order per endpoint. */
-  acquire(method: HttpMethod, path: string): Promise<void> {
+  acquire(method: HttpMethod, path: string): Promise<ReleaseSlot> {
     const key = `${method} ${endpointPattern(path)}`;
     const rule = this.#ruleFor(method, endpointPattern(path));
     const previous = this.#queues.get(key) ?? Promise.resolve();
@@ -75,7 +85,7 @@ export class RateLimiter {
     this.#pausedUntil.set(key, Date.now() + windowMs);
   }
 
-  async #waitForSlot(key: string, rule: Rule): Promise<void> {
+  async #waitForSlot(key: string, rule: Rule): Promise<ReleaseSlot> {
     const grants = this.#grants.get(key) ?? [];
     this.#grants.set(key, grants);
     for (;;) {
@@ -85,12 +95,27 @@ export class RateLimiter {
         await sleep(pausedUntil - now);
         continue;
       }
-      while (grants.length > 0 && grants[0]! <= now - rule.windowMs) grants.shift();
+      const live = grants.filter((grant) => grant.endsAt > now);
+      grants.splice(0, grants.length, ...live);
       if (grants.length < rule.limit) {
-        grants.push(now);
-        return;
+        const grant: Grant = { endsAt: Infinity };
+        grants.push(grant);
+        return () => {
+          grant.endsAt = Date.now() + rule.windowMs;
+          for (const wake of this.#released.get(key)?.splice(0) ?? []) wake();
+        };
       }
-      await sleep(grants[0]! + rule.windowMs - now + 1);
+      const soonest = Math.min(...grants.map((grant) => grant.endsAt));
+      if (soonest === Infinity) {
+        // Every slot is in flight: wait for an answer to start a window.
+        await new Promise<void>((resolve) => {
+          const waiting = this.#released.get(key) ?? [];
+          waiting.push(resolve);
+          this.#released.set(key, waiting);
+        });
+      } else {
+        await sleep(soonest - now + 1);
+      }
     }
   }
 }

@@ -123,7 +123,7 @@ export class BunqTransport {
     if (req.signingKeyPem) headers["X-Bunq-Client-Signature"] = signBody(bytes, req.signingKeyPem);
 
     const details: BunqErrorDetails = { method: req.method, path: endpointPattern(req.path), requestId };
-    await this.limiter.acquire(req.method, req.path);
+    const releaseSlot = await this.limiter.acquire(req.method, req.path);
     let status: number;
     let responseHeaders: Record<string, string | string[] | undefined>;
     let body: Buffer;
@@ -141,6 +141,8 @@ export class BunqTransport {
       body = Buffer.from(await response.body.arrayBuffer());
     } catch (error) {
       throw new NetworkError(`could not reach bunq (${describeNetworkError(error)})`, details);
+    } finally {
+      releaseSlot();
     }
     const responseId = header(responseHeaders, "x-bunq-client-response-id");
     const withResponse = { ...details, status, responseId };
