@@ -1,0 +1,32 @@
+/**
+ * The command menu depends on whether a chat is connected, so a new user is not shown
+ * commands that cannot work yet. Lists are set per chat (BotCommandScopeChat).
+ */
+import type { Api } from "grammy";
+import type { BotCommand } from "grammy/types";
+
+const common: BotCommand[] = [
+  { command: "help", description: "What this bot can do" },
+  { command: "cancel", description: "Stop what is in progress" },
+];
+
+export const notConnectedCommands: BotCommand[] = [
+  { command: "connect", description: "Connect your bunq account" },
+  ...common,
+];
+
+export const connectedCommands: BotCommand[] = [
+  { command: "connect", description: "Reconnect your bunq account" },
+  ...common,
+];
+
+/** The default menu, for chats the bot has no specific list for. */
+export async function setDefaultCommands(api: Api): Promise<void> {
+  await api.setMyCommands(notConnectedCommands);
+}
+
+export async function setChatCommands(api: Api, chatId: number, connected: boolean): Promise<void> {
+  await api.setMyCommands(connected ? connectedCommands : notConnectedCommands, {
+    scope: { type: "chat", chat_id: chatId },
+  });
+}

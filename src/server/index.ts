@@ -1,0 +1,65 @@
+/**
+ * The one HTTP app: Telegram webhook (when enabled), OAuth pages and /healthz. Bodies are
+ * parsed per route with small limits, so a large request is refused before it costs anything.
+ */
+import express, { type ErrorRequestHandler, type Express, type RequestHandler } from "express";
+import type { Logger } from "../logger.js";
+import type { ConnectService } from "../services/connect/connect-service.js";
+import { oauthRoutes } from "./oauth-routes.js";
+import { requestLog } from "./request-log.js";
+import { securityHeaders } from "./security-headers.js";
+import { messagePage } from "./pages.js";
+
+export interface ServerDeps {
+  logger: Logger;
+  connect: ConnectService;
+  /** Resolves when the database answers. */
+  ping(): Promise<void>;
+  /** grammY's webhookCallback(bot, "express", { secretToken }) at this path, in webhook mode. */
+  webhook?: { path: string; handler: RequestHandler };
+}
+
+export function createServer(deps: ServerDeps): Express {
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", false);
+  app.use(requestLog(deps.logger));
+  app.use(securityHeaders);
+
+  app.get("/healthz", async (_req, res) => {
+    try {
+      await deps.ping();
+      res.json({ status: "ok" });
+    } catch {
+      res.status(503).json({ status: "database unavailable" });
+    }
+  });
+  if (deps.webhook) {
+    app.post(deps.webhook.path, express.json({ limit: "1mb" }), deps.webhook.handler);
+  }
+  app.use(oauthRoutes(deps.connect));
+  app.use((_req, res) => {
+    res.status(404).type("html").send(messagePage("Not found", "There is nothing here."));
+  });
+  // Express's default handler would show a stack trace; log the kind of failure, show a plain page.
+  app.use(((error, req, res, _next) => {
+    const status = clientErrorStatus(error);
+    if (status) {
+      res
+        .status(status)
+        .type("html")
+        .send(messagePage("Request refused", "This request could not be handled."));
+      return;
+    }
+    const name = error instanceof Error ? error.name : "unknown";
+    deps.logger.error({ path: req.path, err: { name } }, "request failed");
+    res.status(500).type("html").send(messagePage("Something went wrong", "Please try again in a minute."));
+  }) satisfies ErrorRequestHandler);
+  return app;
+}
+
+/** The 4xx status body parsers attach to their errors (e.g. 413 for an oversized body). */
+function clientErrorStatus(error: unknown): number | undefined {
+  const status = typeof error === "object" && error !== null && "status" in error ? error.status : undefined;
+  return typeof status === "number" && status >= 400 && status < 500 ? status : undefined;
+}

@@ -1,0 +1,21 @@
+/** One log line per request, with the path only: query strings carry OAuth codes and states. */
+import type { RequestHandler } from "express";
+import type { Logger } from "../logger.js";
+
+export function requestLog(logger: Logger): RequestHandler {
+  return (req, res, next) => {
+    const started = process.hrtime.bigint();
+    res.on("finish", () => {
+      logger.info(
+        {
+          method: req.method,
+          path: req.path,
+          status: res.statusCode,
+          ms: Number((process.hrtime.bigint() - started) / 1_000_000n),
+        },
+        "http request",
+      );
+    });
+    next();
+  };
+}

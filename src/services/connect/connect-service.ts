@@ -1,0 +1,218 @@
+/**
+ * The /connect use case: an OAuth state per chat, the callback that exchanges the code, and
+ * the user's explicit confirmation. Nothing about the connection is stored until Confirm, and
+ * every failure leaves the database as it was (apart from burning the single-use state).
+ */
+import { createHash } from "node:crypto";
+import { and, eq, isNull } from "drizzle-orm";
+import { z } from "zod";
+import type { Database } from "../../db/client.js";
+import type { Keyring } from "../../db/crypto.js";
+import { binding } from "../../db/encrypted-columns.js";
+import { auditLog, bunqConnections, oauthStates, telegramChats } from "../../db/schema.js";
+import type { BunqEnvironment } from "../../config.js";
+import type { BunqOAuth } from "./bunq-oauth-port.js";
+import { hashToken, matchesHash, newToken } from "./state-token.js";
+
+export const CONNECT_TTL_MS = 10 * 60 * 1000;
+
+export interface ConnectDeps {
+  db: Database;
+  keyring: Keyring;
+  oauth: BunqOAuth;
+  environment: BunqEnvironment;
+  redirectUri: string;
+  /** Tells the chat how the flow ended (the bot's sendMessage). */
+  notify(chatId: number, text: string): Promise<void>;
+  /** Runs after a connection is stored (e.g. switch the chat's command menu). */
+  onConnected?(chatId: number): Promise<void>;
+  now?: () => Date;
+  ttlMs?: number;
+}
+
+export interface StartedConnect {
+  url: string;
+  expiresAt: Date;
+  validMinutes: number;
+}
+
+export type CallbackOutcome =
+  | {
+      kind: "confirm";
+      csrfToken: string;
+      telegram: { firstName: string | null; username: string | null };
+      bunqDisplayName: string;
+      accountCount: number;
+    }
+  | { kind: "denied" | "invalid" | "expired" | "failed" };
+
+export type ConfirmOutcome = { kind: "connected"; displayName: string } | { kind: "invalid" | "expired" };
+
+/** What waits, encrypted, between the code exchange and Confirm. */
+const pendingSchema = z.object({
+  accessToken: z.string(),
+  displayName: z.string(),
+  bunqUserId: z.number().int(),
+  accountCount: z.number().int(),
+  csrfHash: z.string(),
+});
+
+export class ConnectService {
+  readonly #deps: ConnectDeps;
+  readonly #now: () => Date;
+  readonly #ttlMs: number;
+
+  constructor(deps: ConnectDeps) {
+    this.#deps = deps;
+    this.#now = deps.now ?? (() => new Date());
+    this.#ttlMs = deps.ttlMs ?? CONNECT_TTL_MS;
+  }
+
+  /** A new authorize link for the chat; any earlier unfinished /connect of the chat stops working. */
+  async start(chatId: number, telegramUserId: number): Promise<StartedConnect> {
+    const state = newToken();
+    const expiresAt = new Date(this.#now().getTime() + this.#ttlMs);
+    await this.#deps.db.transaction(async (tx) => {
+      await tx.delete(oauthStates).where(eq(oauthStates.chatId, chatId));
+      await tx.insert(oauthStates).values({
+        stateHash: hashToken(state),
+        chatId,
+        telegramUserId,
+        environment: this.#deps.environment,
+        expiresAt,
+      });
+    });
+    return {
+      url: await this.#deps.oauth.authorizeUrl(state, this.#deps.redirectUri),
+      expiresAt,
+      validMinutes: Math.round(this.#ttlMs / 60_000),
+    };
+  }
+
+  /** Drops an unfinished /connect; true when there was one. */
+  async cancel(chatId: number): Promise<boolean> {
+    const deleted = await this.#deps.db
+      .delete(oauthStates)
+      .where(eq(oauthStates.chatId, chatId))
+      .returning({ chatId: oauthStates.chatId });
+    return deleted.length > 0;
+  }
+
+  async handleCallback(query: { state?: string; code?: string; error?: string }): Promise<CallbackOutcome> {
+    if (!query.state) return { kind: "invalid" };
+    const stateHash = hashToken(query.state);
+    // Claiming the state (used_at) first makes it single-use even under concurrent requests.
+    const [claimed] = await this.#deps.db
+      .update(oauthStates)
+      .set({ usedAt: this.#now() })
+      .where(and(eq(oauthStates.stateHash, stateHash), isNull(oauthStates.usedAt)))
+      .returning();
+    if (!claimed) return { kind: "invalid" };
+    const { chatId } = claimed;
+    if (claimed.expiresAt <= this.#now()) {
+      await this.#discard(stateHash);
+      await this.#deps.notify(chatId, "That /connect link expired. Send /connect for a new one.");
+      return { kind: "expired" };
+    }
+    if (query.error || !query.code) {
+      await this.#discard(stateHash);
+      await this.#deps.notify(chatId, "Connecting bunq was cancelled. Nothing was stored.");
+      return { kind: "denied" };
+    }
+    let pending: z.infer<typeof pendingSchema>;
+    const csrfToken = newToken();
+    try {
+      const { accessToken } = await this.#deps.oauth.exchangeCode(query.code, this.#deps.redirectUri);
+      const user = await this.#deps.oauth.describeUser(accessToken);
+      pending = { accessToken, ...user, csrfHash: hashToken(csrfToken) };
+    } catch {
+      await this.#discard(stateHash);
+      await this.#deps.notify(chatId, "bunq did not accept the authorization. Please send /connect again.");
+      return { kind: "failed" };
+    }
+    await this.#deps.db
+      .update(oauthStates)
+      .set({
+        pendingEncrypted: this.#deps.keyring.encrypt(
+          JSON.stringify(pending),
+          binding("oauthStates", stateHash, "pending"),
+        ),
+        // The user gets a fresh 10 minutes to read the confirmation page.
+        expiresAt: new Date(this.#now().getTime() + this.#ttlMs),
+      })
+      .where(eq(oauthStates.stateHash, stateHash));
+    const [chat] = await this.#deps.db.select().from(telegramChats).where(eq(telegramChats.chatId, chatId));
+    return {
+      kind: "confirm",
+      csrfToken,
+      telegram: { firstName: chat?.firstName ?? null, username: chat?.username ?? null },
+      bunqDisplayName: pending.displayName,
+      accountCount: pending.accountCount,
+    };
+  }
+
+  async confirm(form: { state?: string; csrf?: string }): Promise<ConfirmOutcome> {
+    if (!form.state || !form.csrf) return { kind: "invalid" };
+    const stateHash = hashToken(form.state);
+    const [row] = await this.#deps.db.select().from(oauthStates).where(eq(oauthStates.stateHash, stateHash));
+    if (!row?.pendingEncrypted) return { kind: "invalid" };
+    const pending = pendingSchema.parse(
+      JSON.parse(
+        this.#deps.keyring.decrypt(row.pendingEncrypted, binding("oauthStates", stateHash, "pending")),
+      ),
+    );
+    if (!matchesHash(form.csrf, pending.csrfHash)) return { kind: "invalid" };
+    if (row.expiresAt <= this.#now()) {
+      await this.#discard(stateHash);
+      await this.#deps.notify(
+        row.chatId,
+        "The confirmation was not given in time. Send /connect to try again.",
+      );
+      return { kind: "expired" };
+    }
+    const { chatId } = row;
+    const accessTokenEncrypted = this.#deps.keyring.encrypt(
+      pending.accessToken,
+      binding("bunqConnections", chatId, "access_token"),
+    );
+    const connection = {
+      chatId,
+      environment: row.environment,
+      bunqUserId: pending.bunqUserId,
+      displayName: pending.displayName,
+      status: "active" as const,
+      accessTokenEncrypted,
+    };
+    const stored = await this.#deps.db.transaction(async (tx) => {
+      const removed = await tx.delete(oauthStates).where(eq(oauthStates.stateHash, stateHash)).returning();
+      if (removed.length === 0) return false; // confirmed twice at once: the other request won
+      await tx
+        .insert(bunqConnections)
+        .values(connection)
+        .onConflictDoUpdate({
+          target: bunqConnections.chatId,
+          set: { ...connection, updatedAt: new Date() },
+        });
+      await tx.insert(auditLog).values({
+        subject: pseudonym(chatId),
+        actor: "telegram-user",
+        action: "bunq.connected",
+        details: { environment: row.environment, accountCount: pending.accountCount },
+      });
+      return true;
+    });
+    if (!stored) return { kind: "invalid" };
+    await this.#deps.onConnected?.(chatId);
+    const accounts = pending.accountCount === 1 ? "1 account" : `${pending.accountCount} accounts`;
+    await this.#deps.notify(chatId, `Connected: ${pending.displayName}, ${accounts}`);
+    return { kind: "connected", displayName: pending.displayName };
+  }
+
+  async #discard(stateHash: string): Promise<void> {
+    await this.#deps.db.delete(oauthStates).where(eq(oauthStates.stateHash, stateHash));
+  }
+}
+
+/** Audit rows name a chat only by a hash, so the log can be kept without personal data. */
+export const pseudonym = (chatId: number): string =>
+  `chat:${createHash("sha256").update(`telegram-chat:${chatId}`).digest("hex").slice(0, 16)}`;

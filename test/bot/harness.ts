@@ -1,0 +1,107 @@
+/**
+ * A running bot + server against the Telegram emulator and a real database, with a fake bunq
+ * OAuth (code "good-code" works, anything else fails) and a clock tests can move.
+ */
+import { randomBytes } from "node:crypto";
+import { Writable } from "node:stream";
+import { createBot } from "../../src/bot/index.js";
+import { chooseDelivery } from "../../src/bot/delivery.js";
+import { createWebhook } from "../../src/bot/webhook.js";
+import { setChatCommands, setDefaultCommands } from "../../src/bot/commands.js";
+import type { DatabaseHandle } from "../../src/db/client.js";
+import { Keyring } from "../../src/db/crypto.js";
+import { TelegramEmulatorClient } from "../../src/emulator/telegram/control-client.js";
+import { startTelegramEmulator, type TelegramEmulator } from "../../src/emulator/telegram/index.js";
+import { createLogger } from "../../src/logger.js";
+import { createServer } from "../../src/server/index.js";
+import { listen } from "../../src/server/listen.js";
+import type { BunqOAuth } from "../../src/services/connect/bunq-oauth-port.js";
+import { ConnectService } from "../../src/services/connect/connect-service.js";
+import { openMigrated, type TestBackend } from "../helpers/databases.js";
+
+export const GOOD_CODE = "good-code";
+export const ACCESS_TOKEN = "bunq-access-token-0123456789abcdef";
+
+export const fakeOAuth: BunqOAuth = {
+  authorizeUrl: async (state, redirectUri) =>
+    `https://oauth.bunq.test/auth?${new URLSearchParams({ response_type: "code", client_id: "cid", redirect_uri: redirectUri, state }).toString()}`,
+  exchangeCode: async (code) => {
+    if (code !== GOOD_CODE) throw new Error("invalid_grant");
+    return { accessToken: ACCESS_TOKEN };
+  },
+  describeUser: async () => ({ displayName: "Alice Bunq", bunqUserId: 4242, accountCount: 2 }),
+};
+
+export interface Running {
+  emulator: TelegramEmulator;
+  control: TelegramEmulatorClient;
+  database: DatabaseHandle;
+  baseUrl: string;
+  logLines: string[];
+  /** Moves the service's clock forward. */
+  advance(ms: number): void;
+  stop(): Promise<void>;
+}
+
+export async function startRunning(backend: TestBackend, mode: "polling" | "webhook"): Promise<Running> {
+  const emulator = await startTelegramEmulator({ timeScale: 0.01 });
+  const control = new TelegramEmulatorClient(emulator.control);
+  const database = await openMigrated(backend);
+  const logLines: string[] = [];
+  const logger = createLogger({
+    level: "info",
+    pretty: false,
+    destination: new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        logLines.push(chunk.toString());
+        done();
+      },
+    }),
+  });
+  let offset = 0;
+  const keyring = new Keyring([{ id: "test", key: randomBytes(32) }]);
+  const bot = createBot({
+    token: emulator.token,
+    apiRoot: emulator.apiRoot,
+    logger,
+    services: () => ({ db: database.db, connect, logger }),
+  });
+  const connect = new ConnectService({
+    db: database.db,
+    keyring,
+    oauth: fakeOAuth,
+    environment: "sandbox",
+    redirectUri: "http://127.0.0.1/oauth/callback",
+    notify: async (chatId, text) => {
+      await bot.api.sendMessage(chatId, text);
+    },
+    onConnected: (chatId) => setChatCommands(bot.api, chatId, true),
+    now: () => new Date(Date.now() + offset),
+  });
+  // In webhook mode the "public" URL is the server's own address, known only once it listens,
+  // so the webhook is made directly instead of through chooseDelivery(bot, PUBLIC_BASE_URL).
+  const webhook = mode === "webhook" ? createWebhook(bot) : undefined;
+  const polling = mode === "polling" ? chooseDelivery(bot, undefined) : undefined;
+  const app = createServer({ logger, connect, ping: () => database.ping(), ...(webhook ? { webhook } : {}) });
+  const server = await listen(app, "127.0.0.1", 0);
+  const baseUrl = server.url;
+  await webhook?.register(baseUrl);
+  await polling?.start();
+  await setDefaultCommands(bot.api);
+  return {
+    emulator,
+    control,
+    database,
+    baseUrl,
+    logLines,
+    advance: (ms) => {
+      offset += ms;
+    },
+    async stop() {
+      await polling?.stop();
+      await server.close();
+      await emulator.close();
+      await database.close();
+    },
+  };
+}
