@@ -5,7 +5,9 @@
  */
 import { setChatCommands, setDefaultCommands } from "./bot/commands.js";
 import { chooseDelivery } from "./bot/delivery.js";
+import { conversationKey, startIdleSweeper } from "./bot/idle-conversations.js";
 import { createBot } from "./bot/index.js";
+import { RateLimiter } from "./bunq/rate-limiter.js";
 import { BunqTransport } from "./bunq/transport.js";
 import type { Config } from "./config.js";
 import { DatabaseApiContextStore } from "./db/api-context-store.js";
@@ -17,7 +19,12 @@ import { createServer } from "./server/index.js";
 import { listen } from "./server/listen.js";
 import { bunqOAuthAdapter } from "./services/connect/bunq-oauth-adapter.js";
 import { ConnectService } from "./services/connect/connect-service.js";
-import { checkProviderSetup, oauthCallbackUrl } from "./services/provider-setup.js";
+import { AccountsService } from "./services/banking/accounts.js";
+import { disconnect } from "./services/banking/disconnect.js";
+import { PaymentsService } from "./services/banking/payments.js";
+import { RequestsService } from "./services/banking/requests.js";
+import { BunqContexts } from "./services/bunq-contexts.js";
+import { bunqCallbackUrl, checkProviderSetup, oauthCallbackUrl } from "./services/provider-setup.js";
 
 export interface RunningApp {
   stop(): Promise<void>;
@@ -40,15 +47,45 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
     logger.warn({ missing }, "bunq PSD2 registration is incomplete: run `npm run setup`");
   }
 
-  const transport = new BunqTransport({ baseUrl: config.bunq.apiBaseUrl });
+  const timeScale = config.bunq.timeScale;
+  const transport = new BunqTransport({
+    baseUrl: config.bunq.apiBaseUrl,
+    limiter: new RateLimiter({ timeScale }),
+  });
+  const contexts = new BunqContexts({
+    db: database.db,
+    keyring,
+    context: {
+      transport,
+      store: new DatabaseApiContextStore(database.db, keyring),
+      environment: config.bunq.environment,
+      timeScale,
+    },
+  });
   // The bot needs the service on its context and the service needs bot.api to notify chats.
   // eslint-disable-next-line prefer-const
   let connect: ConnectService;
+  const banking = {
+    accounts: new AccountsService(contexts),
+    payments: new PaymentsService(database.db, contexts),
+    requests: new RequestsService(database.db, contexts),
+    disconnect: (chatId: number) =>
+      disconnect(
+        {
+          db: database.db,
+          contexts,
+          logger,
+          callbackTarget: bunqCallbackUrl(config),
+          chatKeys: (id) => [conversationKey(id)],
+        },
+        chatId,
+      ),
+  };
   const bot = createBot({
     token: config.telegram.botToken,
     apiRoot: config.telegram.apiRoot,
     logger,
-    services: () => ({ db: database.db, connect, logger }),
+    services: () => ({ db: database.db, connect, logger, ...banking }),
   });
   connect = new ConnectService({
     db: database.db,
@@ -65,12 +102,16 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
         }
         return { clientId: registration.oauthClientId, clientSecret: registration.oauthClientSecret };
       },
-      context: { transport, environment: config.bunq.environment },
+      context: { transport, environment: config.bunq.environment, timeScale },
     }),
     notify: async (chatId, text) => {
       await bot.api.sendMessage(chatId, text);
     },
-    onConnected: (chatId) => setChatCommands(bot.api, chatId, true),
+    onConnected: async (chatId) => {
+      // A reconnect brings a new token: the next command opens a context for it.
+      contexts.forget(chatId);
+      await setChatCommands(bot.api, chatId, true);
+    },
   });
 
   const delivery = chooseDelivery(bot, config.http.publicBaseUrl);
@@ -85,6 +126,7 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
     config.http.port,
   );
   await setDefaultCommands(bot.api);
+  const idleSweeper = startIdleSweeper({ db: database.db, api: bot.api, logger });
   // After listen: in webhook mode Telegram may post at once.
   await delivery.start();
   logger.info(
@@ -94,6 +136,7 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
   return {
     async stop() {
       await delivery.stop();
+      await idleSweeper.stop();
       await server.close();
       await transport.close();
       await database.close();

@@ -67,6 +67,11 @@ const environmentSchema = z
     BUNQ_API_BASE_URL: optional(httpUrl),
     BUNQ_OAUTH_AUTHORIZE_URL: optional(httpUrl),
     BUNQ_OAUTH_TOKEN_URL: optional(httpUrl),
+    BUNQ_TIME_SCALE: z.coerce
+      .number({ error: "a number above 0 and at most 1" })
+      .gt(0, "a number above 0 and at most 1")
+      .max(1, "a number above 0 and at most 1")
+      .default(1),
     BUNQ_PSD2_CERT_PATH: optional(z.string()),
     BUNQ_PSD2_CHAIN_PATH: optional(z.string()),
     BUNQ_PSD2_KEY_PATH: optional(z.string()),
@@ -98,6 +103,11 @@ export interface Config {
     readonly apiBaseUrl: string;
     readonly oauthAuthorizeUrl: string;
     readonly oauthTokenUrl: string;
+    /**
+     * Shrinks bunq's rate-limit windows and session lifetimes to match a bunq emulator run
+     * with shrunken time; 1 (real bunq) unless set, and only allowed against the sandbox.
+     */
+    readonly timeScale: number;
     readonly psd2?: { readonly certPath: string; readonly chainPath?: string; readonly keyPath: string };
   };
   readonly database: { readonly url?: string; readonly dataDir: string };
@@ -125,6 +135,11 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       "Configuration error: BUNQ_PSD2_CERT_PATH and BUNQ_PSD2_KEY_PATH are required when BUNQ_ENVIRONMENT is production",
     );
   }
+  if (e.BUNQ_TIME_SCALE !== 1 && e.BUNQ_ENVIRONMENT !== "sandbox") {
+    throw new ConfigError(
+      "Configuration error: BUNQ_TIME_SCALE is for emulators only and cannot be used with BUNQ_ENVIRONMENT=production",
+    );
+  }
   if (e.NODE_ENV === "production" && !e.ENCRYPTION_KEYS) {
     throw new ConfigError(
       "Configuration error: ENCRYPTION_KEYS is required in production (keyId:base64 of 32 random bytes)",
@@ -139,6 +154,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       apiBaseUrl: e.BUNQ_API_BASE_URL ?? urls.api,
       oauthAuthorizeUrl: e.BUNQ_OAUTH_AUTHORIZE_URL ?? urls.authorize,
       oauthTokenUrl: e.BUNQ_OAUTH_TOKEN_URL ?? urls.token,
+      timeScale: e.BUNQ_TIME_SCALE,
       psd2:
         e.BUNQ_PSD2_CERT_PATH && e.BUNQ_PSD2_KEY_PATH
           ? {

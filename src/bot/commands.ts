@@ -16,9 +16,17 @@ export const notConnectedCommands: BotCommand[] = [
 ];
 
 export const connectedCommands: BotCommand[] = [
+  { command: "balance", description: "Balances of all your accounts" },
+  { command: "transactions", description: "Recent payments of an account" },
+  { command: "pay", description: "Send money" },
+  { command: "request", description: "Ask for money with a link" },
+  { command: "disconnect", description: "Disconnect your bunq account" },
   { command: "connect", description: "Reconnect your bunq account" },
   ...common,
 ];
+
+/** Commands that touch bunq: refused in groups, where other members would see the answers. */
+export const financialCommands = ["connect", "balance", "transactions", "pay", "request", "disconnect"];
 
 /** The default menu, for chats the bot has no specific list for. */
 export async function setDefaultCommands(api: Api): Promise<void> {

@@ -14,7 +14,10 @@ import { runCommand } from "./run.js";
 await runCommand(async (config, logger) => {
   const keyring = loadKeyring(config, logger);
   const database = openDatabase(locationFromConfig(config.database));
-  const transport = new BunqTransport({ baseUrl: config.bunq.apiBaseUrl, limiter: new RateLimiter() });
+  const transport = new BunqTransport({
+    baseUrl: config.bunq.apiBaseUrl,
+    limiter: new RateLimiter({ timeScale: config.bunq.timeScale }),
+  });
   try {
     await database.migrate();
     const summary = await setUpProvider({

@@ -103,3 +103,29 @@ export const auditLog = pgTable("audit_log", {
     .notNull()
     .default(sql`'{}'::jsonb`),
 });
+
+/**
+ * A payment or draft the user saw in a summary and may confirm once. The row is the single
+ * source of truth for "has this been sent?": confirming claims it (awaiting → executing) in
+ * one UPDATE, so two taps, a redelivered tap or a restart can never send it twice.
+ */
+export const paymentIntents = pgTable("payment_intents", {
+  nonce: text("nonce").primaryKey(),
+  chatId: bigint("chat_id", { mode: "number" })
+    .notNull()
+    .references(() => telegramChats.chatId, { onDelete: "cascade" }),
+  kind: text("kind", { enum: ["own_account", "draft"] }).notNull(),
+  fromAccountId: bigint("from_account_id", { mode: "number" }).notNull(),
+  amountMinor: bigint("amount_minor", { mode: "bigint" }).notNull(),
+  currency: text("currency").notNull(),
+  /** The counterparty as bunq's pointer ({type, value, name}). */
+  counterparty: jsonb("counterparty").$type<Record<string, string>>().notNull(),
+  description: text("description").notNull(),
+  status: text("status", {
+    enum: ["awaiting_confirmation", "executing", "completed", "failed", "outcome_unknown", "cancelled"],
+  }).notNull(),
+  bunqId: bigint("bunq_id", { mode: "number" }),
+  expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});

@@ -36,10 +36,17 @@ export interface ProviderSetupSummary {
   readonly changes: readonly string[];
 }
 
+const publicBase = (config: Pick<Config, "http">) =>
+  config.http.publicBaseUrl ?? `http://127.0.0.1:${config.http.port}`;
+
 /** Where bunq sends users back after consent. */
 export function oauthCallbackUrl(config: Pick<Config, "http">): string {
-  const base = config.http.publicBaseUrl ?? `http://127.0.0.1:${config.http.port}`;
-  return `${base}/oauth/callback`;
+  return `${publicBase(config)}/oauth/callback`;
+}
+
+/** Where bunq's notification filters registered by this bot point (removed again at /disconnect). */
+export function bunqCallbackUrl(config: Pick<Config, "http">): string {
+  return `${publicBase(config)}/bunq/callback`;
 }
 
 /** The certificate source the configuration implies: QSEAL files in production, self-signed in sandbox. */

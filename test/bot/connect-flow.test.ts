@@ -2,22 +2,12 @@
  * /start, /help and the whole /connect flow through real HTTP: the bot polls the Telegram
  * emulator, the user's browser is `fetch`, bunq is a fake OAuth port.
  */
-import jsQRModule from "jsqr";
-import { PNG } from "pngjs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { auditLog, bunqConnections, oauthStates, telegramChats } from "../../src/db/schema.js";
 import { hashToken } from "../../src/services/connect/state-token.js";
 import { testBackends } from "../helpers/databases.js";
+import { decodeQr } from "../helpers/qr.js";
 import { ACCESS_TOKEN, GOOD_CODE, startRunning, type Running } from "./harness.js";
-
-/** jsqr is CommonJS with a `default` in its typings only; take whichever the loader gives. */
-const jsQR = ((jsQRModule as unknown as { default?: unknown }).default ??
-  jsQRModule) as typeof jsQRModule.default;
-
-const decodeQr = (png: Buffer): string | undefined => {
-  const image = PNG.sync.read(png);
-  return jsQR(Uint8ClampedArray.from(image.data), image.width, image.height)?.data;
-};
 
 describe.each(testBackends)("bot and /connect on $name", (backend) => {
   let r: Running;

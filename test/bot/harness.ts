@@ -13,6 +13,12 @@ import { Keyring } from "../../src/db/crypto.js";
 import { TelegramEmulatorClient } from "../../src/emulator/telegram/control-client.js";
 import { startTelegramEmulator, type TelegramEmulator } from "../../src/emulator/telegram/index.js";
 import { createLogger } from "../../src/logger.js";
+import { InMemoryApiContextStore } from "../../src/bunq/context-store.js";
+import { BunqTransport } from "../../src/bunq/transport.js";
+import { AccountsService } from "../../src/services/banking/accounts.js";
+import { PaymentsService } from "../../src/services/banking/payments.js";
+import { RequestsService } from "../../src/services/banking/requests.js";
+import { BunqContexts } from "../../src/services/bunq-contexts.js";
 import { createServer } from "../../src/server/index.js";
 import { listen } from "../../src/server/listen.js";
 import type { BunqOAuth } from "../../src/services/connect/bunq-oauth-port.js";
@@ -60,11 +66,27 @@ export async function startRunning(backend: TestBackend, mode: "polling" | "webh
   });
   let offset = 0;
   const keyring = new Keyring([{ id: "test", key: randomBytes(32) }]);
+  // /connect runs against a fake OAuth; the banking services exist but bunq is never reached.
+  const contexts = new BunqContexts({
+    db: database.db,
+    keyring,
+    context: {
+      transport: new BunqTransport({ baseUrl: "http://127.0.0.1:9" }),
+      store: new InMemoryApiContextStore(),
+      environment: "sandbox",
+    },
+  });
+  const banking = {
+    accounts: new AccountsService(contexts),
+    payments: new PaymentsService(database.db, contexts),
+    requests: new RequestsService(database.db, contexts),
+    disconnect: () => Promise.resolve({ bunqCleanedUp: true }),
+  };
   const bot = createBot({
     token: emulator.token,
     apiRoot: emulator.apiRoot,
     logger,
-    services: () => ({ db: database.db, connect, logger }),
+    services: () => ({ db: database.db, connect, logger, ...banking }),
   });
   const connect = new ConnectService({
     db: database.db,

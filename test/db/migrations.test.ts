@@ -10,6 +10,7 @@ const EXPECTED_TABLES = [
   "bunq_connections",
   "kv_store",
   "oauth_states",
+  "payment_intents",
   "processed_updates",
   "provider_registrations",
   "telegram_chats",

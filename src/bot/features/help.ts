@@ -7,9 +7,16 @@ export const helpFeature = new Composer<BotContext>();
 helpFeature.command("help", (ctx) =>
   ctx.reply(
     [
-      "/connect — link your bunq account (private chat only)",
+      "/connect — link your bunq account",
+      "/balance — balances of all your accounts",
+      "/transactions — recent payments of an account",
+      "/pay — send money (you confirm before anything is sent)",
+      "/request — ask for money with a link and QR code",
+      "/disconnect — unlink your bunq account and delete your data",
       "/cancel — stop what is in progress",
       "/help — this message",
+      "",
+      "Bank commands work in a private chat with me only.",
     ].join("\n"),
   ),
 );

@@ -156,7 +156,28 @@ export function handleControl(deps: ControlDeps, method: string, path: string, j
       bunqme_tabs: [...state.tabs.values()]
         .filter((t) => state.accounts.get(t.accountId)?.userId === user.id)
         .map((t) => ({ id: t.id, status: t.status, share_url: t.shareUrl })),
+      active_sessions: [...state.sessions.values()].filter(
+        (s) => s.userId === user.id && s.expiresAt > Date.now(),
+      ).length,
+      notification_filters: [
+        `user:${user.id}`,
+        ...state.accountsOf(user.id).map((a) => `account:${a.id}`),
+      ].flatMap((scope) => state.filters.get(scope) ?? []),
     };
+  }
+  if (method === "POST" && (match = /^\/users\/(\d+)\/revoke-grants$/.exec(path))) {
+    // The user removes the app in the bunq app: its tokens and their sessions stop working.
+    const userId = Number(match[1]);
+    let revoked = 0;
+    for (const [token, grant] of state.grants) {
+      if (grant.grantedByUserId !== userId) continue;
+      state.grants.delete(token);
+      revoked++;
+      for (const [sessionToken, session] of state.sessions) {
+        if (session.apiKeyUserId === grant.userApiKeyId) state.sessions.delete(sessionToken);
+      }
+    }
+    return { revoked };
   }
   if (method === "POST" && (match = /^\/users\/(\d+)\/payments$/.exec(path))) {
     const spec = parse(bulkPayments, json);

@@ -44,7 +44,8 @@ export function bunqOAuthAdapter(options: BunqOAuthAdapterOptions): BunqOAuth {
       await context.session();
       const user = context.sessionUser;
       if (!user) throw new Error("bunq returned no user with the session");
-      const accounts = await listMonetaryAccounts(context);
+      // The throw-away session is ended here rather than left to expire at bunq.
+      const accounts = await listMonetaryAccounts(context).finally(() => context.endSession());
       return {
         displayName: user.grantedBy?.displayName ?? user.displayName,
         bunqUserId: user.grantedBy?.id ?? user.id,

@@ -3,14 +3,14 @@
  * the user's explicit confirmation. Nothing about the connection is stored until Confirm, and
  * every failure leaves the database as it was (apart from burning the single-use state).
  */
-import { createHash } from "node:crypto";
 import { and, eq, isNull } from "drizzle-orm";
 import { z } from "zod";
 import type { Database } from "../../db/client.js";
 import type { Keyring } from "../../db/crypto.js";
 import { binding } from "../../db/encrypted-columns.js";
-import { auditLog, bunqConnections, oauthStates, telegramChats } from "../../db/schema.js";
+import { bunqConnections, oauthStates, telegramChats } from "../../db/schema.js";
 import type { BunqEnvironment } from "../../config.js";
+import { audit } from "../audit.js";
 import type { BunqOAuth } from "./bunq-oauth-port.js";
 import { hashToken, matchesHash, newToken } from "./state-token.js";
 
@@ -193,11 +193,9 @@ export class ConnectService {
           target: bunqConnections.chatId,
           set: { ...connection, updatedAt: new Date() },
         });
-      await tx.insert(auditLog).values({
-        subject: pseudonym(chatId),
-        actor: "telegram-user",
-        action: "bunq.connected",
-        details: { environment: row.environment, accountCount: pending.accountCount },
+      await audit(tx, chatId, "bunq.connected", {
+        environment: row.environment,
+        accountCount: pending.accountCount,
       });
       return true;
     });
@@ -212,7 +210,3 @@ export class ConnectService {
     await this.#deps.db.delete(oauthStates).where(eq(oauthStates.stateHash, stateHash));
   }
 }
-
-/** Audit rows name a chat only by a hash, so the log can be kept without personal data. */
-export const pseudonym = (chatId: number): string =>
-  `chat:${createHash("sha256").update(`telegram-chat:${chatId}`).digest("hex").slice(0, 16)}`;

@@ -1,0 +1,103 @@
+/**
+ * /pay as a conversation: source account, recipient, amount, description, then a summary whose
+ * Confirm button carries a one-time nonce. The conversation ends at the summary; the decision
+ * is handled by features/pay.ts, so a confirmation works even after a restart or a redeploy.
+ */
+import type { Counterparty } from "../../bunq/aliases.js";
+import { formatIban, parseIban } from "../../bunq/iban.js";
+import { CONFIRMATION_TTL_MS } from "../../services/banking/payments.js";
+import { formatMoney, localeFor } from "../format/money.js";
+import { escapeHtml } from "../format/text.js";
+import { paymentDecisionKeyboard, type AccountChoice } from "../keyboards.js";
+import {
+  activeAccountChoices,
+  askAmount,
+  askCounterparty,
+  askDescription,
+  chooseAccount,
+  type BankConversation,
+  type Recipient,
+} from "./prompts.js";
+import type { ConversationContext } from "../context.js";
+
+export const PAY_CONVERSATION = "pay";
+
+/** bunq's limits: 140 characters to external IBANs, 9000 between bunq accounts (Telegram caps at 4096). */
+const EXTERNAL_DESCRIPTION_MAX = 140;
+const BUNQ_DESCRIPTION_MAX = 4000;
+
+export async function payConversation(conversation: BankConversation, ctx: ConversationContext) {
+  const chatId = ctx.chat!.id;
+  const accounts = await activeAccountChoices(conversation, chatId);
+  if (accounts.length === 0) {
+    await ctx.reply("You have no active account to pay from.");
+    return;
+  }
+  const from = await chooseAccount(conversation, ctx, "Pay from which account?", accounts);
+  const ownTargets = accounts.filter((a) => a.id !== from.id && a.iban && a.currency === from.currency);
+  const recipient = await askCounterparty(
+    conversation,
+    ctx,
+    ownTargets.length > 0
+      ? "Who gets the money? Tap one of your accounts, or send an IBAN, an e-mail address or a phone number."
+      : "Who gets the money? Send an IBAN, an e-mail address or a phone number.",
+    { ownAccounts: ownTargets },
+  );
+  const amount = await askAmount(conversation, ctx, from.currency, `How much (${from.currency})?`);
+  const external = recipient.kind === "other" && recipient.counterparty.type === "IBAN";
+  const description = await askDescription(
+    conversation,
+    ctx,
+    external ? EXTERNAL_DESCRIPTION_MAX : BUNQ_DESCRIPTION_MAX,
+    "Description for the payment?",
+  );
+  const to = counterpartyOf(recipient);
+  const ownAccount = recipient.kind === "own";
+  const { nonce } = await conversation.external(async (outer) => {
+    const prepared = await outer.services.payments.prepare(chatId, {
+      fromAccountId: from.id,
+      amount: { minor: BigInt(amount.minor), currency: amount.currency },
+      to,
+      description,
+      ownAccount,
+    });
+    return { nonce: prepared.nonce };
+  });
+  const locale = localeFor(ctx.from?.language_code);
+  await ctx.reply(
+    [
+      "<b>Please check this payment</b>",
+      "",
+      `Amount: <b>${formatMoney({ minor: BigInt(amount.minor), currency: amount.currency }, locale)}</b>`,
+      `From: ${escapeHtml(describeAccount(from))}`,
+      `To: ${escapeHtml(describeCounterparty(to))}`,
+      `Description: ${description ? escapeHtml(description) : "<i>none</i>"}`,
+      "",
+      ownAccount
+        ? "Between your own accounts the money moves as soon as you confirm."
+        : "This becomes a draft payment that you approve in the bunq app.",
+      `The Confirm button works once and expires in ${CONFIRMATION_TTL_MS / 60_000} minutes.`,
+    ].join("\n"),
+    { parse_mode: "HTML", reply_markup: paymentDecisionKeyboard(nonce) },
+  );
+}
+
+function counterpartyOf(recipient: Recipient): Counterparty {
+  if (recipient.kind === "own") {
+    const { account } = recipient;
+    return { type: "IBAN", value: account.iban!, name: account.ownerName ?? account.description };
+  }
+  if (recipient.kind === "other") return recipient.counterparty;
+  throw new Error("a payment needs a recipient");
+}
+
+export function describeAccount(account: AccountChoice): string {
+  const iban = account.iban ? parseIban(account.iban) : undefined;
+  return iban ? `${account.description} (${formatIban(iban)})` : account.description;
+}
+
+export function describeCounterparty(to: Counterparty): string {
+  if (to.type !== "IBAN") return to.value;
+  const iban = parseIban(to.value);
+  return `${to.name} (${iban ? formatIban(iban) : to.value})`;
+}

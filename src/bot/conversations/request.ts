@@ -1,0 +1,85 @@
+/**
+ * /request: amount, description and whom to ask — a named person gets a request-inquiry (with
+ * bunq's bunq.me fallback link), nobody in particular gets a bunq.me tab. The reply carries the
+ * share link as a button and as a QR image, plus a Check status button.
+ */
+import { InputFile } from "grammy";
+import QRCode from "qrcode";
+import { moneyRequestKeyboard } from "../keyboards.js";
+import {
+  activeAccountChoices,
+  askAmount,
+  askCounterparty,
+  askDescription,
+  chooseAccount,
+  type BankConversation,
+} from "./prompts.js";
+import type { ConversationContext } from "../context.js";
+import { formatMoney, localeFor } from "../format/money.js";
+import { describeCounterparty } from "./pay.js";
+
+export const REQUEST_CONVERSATION = "request";
+
+export async function requestConversation(conversation: BankConversation, ctx: ConversationContext) {
+  const chatId = ctx.chat!.id;
+  const accounts = await activeAccountChoices(conversation, chatId);
+  if (accounts.length === 0) {
+    await ctx.reply("You have no active account to receive money on.");
+    return;
+  }
+  const into = await chooseAccount(conversation, ctx, "Which account should receive the money?", accounts);
+  const amount = await askAmount(
+    conversation,
+    ctx,
+    into.currency,
+    `How much do you ask for (${into.currency})?`,
+  );
+  const description = await askDescription(conversation, ctx, 140, "What is it for?");
+  const whom = await askCounterparty(
+    conversation,
+    ctx,
+    "Whom do you ask? Send an e-mail address, a phone number or an IBAN — or tap Anyone for a link you can share.",
+    { allowNobody: true },
+  );
+  const from = whom.kind === "other" ? whom.counterparty : undefined;
+  const created = await conversation.external(async (outer) => {
+    const request = await outer.services.requests.create(chatId, {
+      accountId: into.id,
+      amount: { minor: BigInt(amount.minor), currency: amount.currency },
+      description,
+      ...(from ? { from } : {}),
+    });
+    return {
+      kind: request.kind,
+      id: request.id,
+      accountId: request.accountId,
+      shareUrl: request.shareUrl ?? null,
+    };
+  });
+  const money = formatMoney(
+    { minor: BigInt(amount.minor), currency: amount.currency },
+    localeFor(ctx.from?.language_code),
+  );
+  const who = from ? `from ${describeCounterparty(from)}` : "from anyone with the link";
+  const keyboard = moneyRequestKeyboard(
+    created.kind,
+    created.accountId,
+    created.id,
+    created.shareUrl ?? undefined,
+  );
+  if (!created.shareUrl) {
+    await ctx.reply(`✔ Asked ${money} ${who}. bunq gave no share link for this request.`, {
+      reply_markup: keyboard,
+    });
+    return;
+  }
+  await ctx.reply(`✔ Asked ${money} ${who}.\nShare this link: ${created.shareUrl}`, {
+    reply_markup: keyboard,
+  });
+  const png = await conversation.external(async () =>
+    (await QRCode.toBuffer(created.shareUrl!, { type: "png", margin: 2, width: 400 })).toString("base64"),
+  );
+  await ctx.replyWithPhoto(new InputFile(Buffer.from(png, "base64"), "payment-link.png"), {
+    caption: "Or let them scan this code.",
+  });
+}

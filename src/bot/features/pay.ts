@@ -1,0 +1,87 @@
+/**
+ * /pay: enters the pay conversation; Confirm/Cancel on its summary and Check status on a
+ * draft are handled here, outside the conversation, against the payment's stored nonce.
+ */
+import { Composer } from "grammy";
+import type { ConfirmOutcome } from "../../services/banking/payments.js";
+import { draftStatusData, paymentDecisionData } from "../callback-data.js";
+import type { BotContext } from "../context.js";
+import { PAY_CONVERSATION } from "../conversations/pay.js";
+import { draftStatusKeyboard } from "../keyboards.js";
+import { editOrIgnoreUnchanged } from "../telegram-errors.js";
+
+export const payFeature = new Composer<BotContext>();
+const privateChats = payFeature.chatType("private");
+
+privateChats.command("pay", async (ctx) => {
+  await ctx.conversation.enter(PAY_CONVERSATION);
+});
+
+privateChats.callbackQuery(paymentDecisionData.pattern, async (ctx) => {
+  const decision = paymentDecisionData.decode(ctx.callbackQuery.data);
+  if (!decision) return;
+  const summary = ctx.callbackQuery.message?.text ?? "";
+  if (decision.decision === "no") {
+    const cancelled = await ctx.services.payments.cancel(ctx.chat.id, decision.nonce);
+    await ctx.answerCallbackQuery(cancelled ? "Cancelled" : "Already handled");
+    if (cancelled) await finalEdit(ctx, `${summary}\n\n✖ Cancelled. Nothing was paid.`);
+    return;
+  }
+  await ctx.answerCallbackQuery("Working on it…");
+  const outcome = await ctx.services.payments.confirm(ctx.chat.id, decision.nonce);
+  const final = outcomeText(outcome);
+  if (outcome.kind === "already_handled" || outcome.kind === "not_found") {
+    // The first tap owns the message; a second tap only gets a note.
+    await ctx.reply(final);
+    return;
+  }
+  await finalEdit(
+    ctx,
+    `${summary}\n\n${final}`,
+    outcome.kind === "draft_created" ? draftStatusKeyboard(outcome.accountId, outcome.draftId) : undefined,
+  );
+});
+
+privateChats.callbackQuery(draftStatusData.pattern, async (ctx) => {
+  const draft = draftStatusData.decode(ctx.callbackQuery.data);
+  if (!draft) return;
+  const status = await ctx.services.payments.draftStatus(ctx.chat.id, draft.accountId, draft.draftId);
+  await ctx.answerCallbackQuery();
+  await ctx.reply(DRAFT_STATUS_TEXT[status] ?? `The draft payment's status is ${status}.`);
+});
+
+const DRAFT_STATUS_TEXT: Record<string, string> = {
+  PENDING: "The draft payment is waiting for your approval in the bunq app.",
+  ACCEPTED: "✔ The draft payment was approved and paid.",
+  REJECTED: "✖ The draft payment was rejected in the bunq app. Nothing was paid.",
+  CANCELLED: "✖ The draft payment was cancelled. Nothing was paid.",
+};
+
+function outcomeText(outcome: ConfirmOutcome): string {
+  switch (outcome.kind) {
+    case "paid":
+      return "✔ Paid.";
+    case "draft_created":
+      return "✔ Draft created. Approve it in the bunq app; tap Check status to see where it is.";
+    case "refused":
+      return `✖ bunq refused the payment: ${outcome.reason}${outcome.responseId ? ` (reference ${outcome.responseId})` : ""}`;
+    case "outcome_unknown":
+      return "⚠ bunq did not confirm the payment. Check the bunq app before trying again; I will not resend it.";
+    case "expired":
+      return "✖ This confirmation expired after 5 minutes. Nothing was paid; send /pay to start again.";
+    case "already_handled":
+      return "This payment was already confirmed or cancelled; it is not sent again.";
+    case "not_found":
+      return "I do not know that payment any more. Send /pay to start again.";
+  }
+}
+
+/** The summary's final state: text plus outcome, and no more Confirm/Cancel buttons. */
+async function finalEdit(ctx: BotContext, text: string, keyboard?: ReturnType<typeof draftStatusKeyboard>) {
+  await editOrIgnoreUnchanged(() =>
+    ctx.editMessageText(
+      text,
+      keyboard ? { reply_markup: keyboard } : { reply_markup: { inline_keyboard: [] } },
+    ),
+  );
+}

@@ -1,0 +1,206 @@
+/**
+ * Sending money, in two steps the user can see: `prepare` stores what the summary shows under
+ * a one-time nonce; `confirm` claims that row in a single UPDATE and only the claimer talks to
+ * bunq. A second tap, a redelivered tap or a restart finds the row already claimed, so a
+ * payment is never sent twice; a crash after the claim leaves it "executing", which is
+ * reported as unknown (check the bunq app) rather than retried.
+ */
+import { randomBytes } from "node:crypto";
+import { and, eq, gt } from "drizzle-orm";
+import type { Counterparty } from "../../bunq/aliases.js";
+import { createDraftPayment, readDraftPayment, type DraftStatus } from "../../bunq/draft-payments.js";
+import { BunqUserError, OutcomeUnknownError } from "../../bunq/errors.js";
+import type { Money } from "../../bunq/money.js";
+import { createPayment } from "../../bunq/payments.js";
+import type { Database } from "../../db/client.js";
+import { paymentIntents } from "../../db/schema.js";
+import { audit, maskIdentifier } from "../audit.js";
+import type { BunqContexts } from "../bunq-contexts.js";
+
+export const CONFIRMATION_TTL_MS = 5 * 60_000;
+
+export interface PaymentDraft {
+  readonly fromAccountId: number;
+  readonly amount: Money;
+  readonly to: Counterparty;
+  readonly description: string;
+  /** Between the user's own accounts bunq lets an app pay directly; anything else is a draft. */
+  readonly ownAccount: boolean;
+}
+
+export type ConfirmOutcome =
+  | { kind: "paid"; paymentId: number }
+  | { kind: "draft_created"; draftId: number; accountId: number }
+  | { kind: "refused"; reason: string; responseId?: string }
+  | { kind: "outcome_unknown" }
+  | { kind: "expired" }
+  | { kind: "already_handled"; status: string }
+  | { kind: "not_found" };
+
+export class PaymentsService {
+  readonly #now: () => Date;
+
+  constructor(
+    private readonly db: Database,
+    private readonly contexts: BunqContexts,
+    now?: () => Date,
+  ) {
+    this.#now = now ?? (() => new Date());
+  }
+
+  /** Stores the payment the summary describes; the nonce goes into its Confirm button. */
+  async prepare(chatId: number, draft: PaymentDraft): Promise<{ nonce: string; expiresAt: Date }> {
+    const nonce = randomBytes(12).toString("base64url");
+    const expiresAt = new Date(this.#now().getTime() + CONFIRMATION_TTL_MS);
+    await this.db.insert(paymentIntents).values({
+      nonce,
+      chatId,
+      kind: draft.ownAccount ? "own_account" : "draft",
+      fromAccountId: draft.fromAccountId,
+      amountMinor: draft.amount.minor,
+      currency: draft.amount.currency,
+      counterparty: { ...draft.to },
+      description: draft.description,
+      status: "awaiting_confirmation",
+      expiresAt,
+    });
+    return { nonce, expiresAt };
+  }
+
+  async confirm(chatId: number, nonce: string): Promise<ConfirmOutcome> {
+    const [claimed] = await this.db
+      .update(paymentIntents)
+      .set({ status: "executing", updatedAt: this.#now() })
+      .where(
+        and(
+          eq(paymentIntents.nonce, nonce),
+          eq(paymentIntents.chatId, chatId),
+          eq(paymentIntents.status, "awaiting_confirmation"),
+          gt(paymentIntents.expiresAt, this.#now()),
+        ),
+      )
+      .returning();
+    if (!claimed) return this.#whyNotClaimed(chatId, nonce);
+    const amount: Money = { minor: claimed.amountMinor, currency: claimed.currency };
+    const to = claimed.counterparty as unknown as Counterparty;
+    const summary = {
+      kind: claimed.kind,
+      fromAccountId: claimed.fromAccountId,
+      amount: amount.minor.toString(),
+      currency: amount.currency,
+      counterpartyType: to.type,
+      counterparty: maskIdentifier(to.value),
+    };
+    let outcome: ConfirmOutcome;
+    try {
+      const context = await this.contexts.forChat(chatId);
+      if (claimed.kind === "own_account") {
+        if (to.type !== "IBAN") throw new Error("own-account payments go to an IBAN");
+        const paymentId = await this.contexts.use(chatId, () =>
+          createPayment(context, {
+            fromAccountId: claimed.fromAccountId,
+            amount,
+            toIban: to.value,
+            toName: to.name,
+            description: claimed.description,
+          }),
+        );
+        outcome = { kind: "paid", paymentId };
+      } else {
+        const draftId = await this.contexts.use(chatId, () =>
+          createDraftPayment(context, {
+            fromAccountId: claimed.fromAccountId,
+            amount,
+            to,
+            description: claimed.description,
+          }),
+        );
+        outcome = { kind: "draft_created", draftId, accountId: claimed.fromAccountId };
+      }
+    } catch (error) {
+      if (error instanceof OutcomeUnknownError) {
+        outcome = { kind: "outcome_unknown" };
+      } else if (error instanceof BunqUserError) {
+        outcome = {
+          kind: "refused",
+          reason: error.message,
+          ...(error.responseId ? { responseId: error.responseId } : {}),
+        };
+      } else {
+        // Anything else happened before bunq could have acted (no session, no connection…).
+        await this.#finish(nonce, "failed", undefined);
+        await audit(this.db, chatId, "payment.failed", summary);
+        throw error;
+      }
+    }
+    const status =
+      outcome.kind === "paid" || outcome.kind === "draft_created"
+        ? "completed"
+        : outcome.kind === "outcome_unknown"
+          ? "outcome_unknown"
+          : "failed";
+    const bunqId =
+      outcome.kind === "paid"
+        ? outcome.paymentId
+        : outcome.kind === "draft_created"
+          ? outcome.draftId
+          : undefined;
+    await this.#finish(nonce, status, bunqId);
+    await audit(
+      this.db,
+      chatId,
+      claimed.kind === "own_account" ? "payment.created" : "draft_payment.created",
+      {
+        ...summary,
+        result: outcome.kind,
+        ...(bunqId === undefined ? {} : { bunqId }),
+      },
+    );
+    return outcome;
+  }
+
+  /** Cancels a payment still waiting for confirmation; false when it was already handled. */
+  async cancel(chatId: number, nonce: string): Promise<boolean> {
+    const cancelled = await this.db
+      .update(paymentIntents)
+      .set({ status: "cancelled", updatedAt: this.#now() })
+      .where(
+        and(
+          eq(paymentIntents.nonce, nonce),
+          eq(paymentIntents.chatId, chatId),
+          eq(paymentIntents.status, "awaiting_confirmation"),
+        ),
+      )
+      .returning({ nonce: paymentIntents.nonce });
+    return cancelled.length > 0;
+  }
+
+  async draftStatus(chatId: number, accountId: number, draftId: number): Promise<DraftStatus> {
+    const context = await this.contexts.forChat(chatId);
+    return (await this.contexts.use(chatId, () => readDraftPayment(context, accountId, draftId))).status;
+  }
+
+  async #whyNotClaimed(chatId: number, nonce: string): Promise<ConfirmOutcome> {
+    const [row] = await this.db
+      .select({ status: paymentIntents.status, expiresAt: paymentIntents.expiresAt })
+      .from(paymentIntents)
+      .where(and(eq(paymentIntents.nonce, nonce), eq(paymentIntents.chatId, chatId)));
+    if (!row) return { kind: "not_found" };
+    if (row.status === "awaiting_confirmation") {
+      await this.#finish(nonce, "cancelled", undefined);
+      return { kind: "expired" };
+    }
+    return { kind: "already_handled", status: row.status };
+  }
+
+  async #finish(
+    nonce: string,
+    status: "completed" | "failed" | "outcome_unknown" | "cancelled",
+    bunqId?: number,
+  ) {
+    await this.db
+      .update(paymentIntents)
+      .set({ status, bunqId: bunqId ?? null, updatedAt: this.#now() })
+      .where(eq(paymentIntents.nonce, nonce));
+  }
+}

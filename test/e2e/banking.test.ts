@@ -1,0 +1,520 @@
+/**
+ * Acceptance of issue 6 end to end: the real app process, the Telegram and bunq emulators and
+ * the app's database. One scripted user with three accounts (bank, savings, joint) uses every
+ * command the way a person would, and every effect is checked where it lands — in bunq (the
+ * emulator's state), in the chat (the transcript) and in the database.
+ */
+import { eq } from "drizzle-orm";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import {
+  bunqApiContexts,
+  bunqConnections,
+  kvStore,
+  paymentIntents,
+  telegramChats,
+} from "../../src/db/schema.js";
+import type { SimUser, TranscriptMessage } from "../../src/emulator/telegram/control-client.js";
+import { GROUP_EXPLANATION } from "../../src/bot/filters/private-chat.js";
+import { decodeQr } from "../helpers/qr.js";
+import { startStack, type SandboxUser, type Stack } from "./stack.js";
+
+const SLOW = 120_000;
+
+interface EmulatedAccount {
+  id: number;
+  type: string;
+  iban: string;
+  description: string;
+  balance: string;
+  payments: number;
+}
+interface EmulatedUser {
+  accounts: EmulatedAccount[];
+  draft_payments: { id: number; status: string }[];
+  request_inquiries: { id: number; status: string; share_url: string | null }[];
+  bunqme_tabs: { id: number; status: string; share_url: string }[];
+  active_sessions: number;
+  notification_filters: unknown[];
+}
+
+async function until<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describe("banking commands end to end", () => {
+  let stack: Stack;
+  let lastUserId = 610_000;
+
+  beforeAll(async () => {
+    stack = await startStack({ delivery: "polling", logLevel: process.env.E2E_LOG_LEVEL ?? "info" });
+  }, SLOW);
+  afterAll(async () => {
+    if (process.env.E2E_DEBUG) {
+      console.log(stack?.output());
+      console.log(
+        JSON.stringify(
+          (await stack.control.calls()).map((c) => JSON.stringify(c).slice(0, 300)),
+          null,
+          1,
+        ),
+      );
+      console.log(JSON.stringify(await stack.bunqControl("GET", "/requests")));
+    }
+    await stack?.close();
+  }, SLOW);
+  afterEach(async () => {
+    await stack.expectClean();
+  });
+
+  const bunqUser = (sandbox: SandboxUser) =>
+    stack.bunqControl<EmulatedUser>("GET", `/users/${sandbox.user_id}`);
+
+  /** A person in a private chat: sends text, presses buttons, reads what the bot answered. */
+  function person(user: SimUser) {
+    const chat = user.id;
+    const botMessages = async () =>
+      (await stack.control.transcript(chat)).messages.filter((m) => m.sender === "bot" && !m.deleted);
+    let seen = 0;
+    const replies = async (count: number): Promise<TranscriptMessage[]> => {
+      await stack.control.waitForBotMessages(chat, seen + count, 20_000);
+      const all = await botMessages();
+      const fresh = all.slice(seen);
+      seen = all.length;
+      return fresh;
+    };
+    return {
+      user,
+      botMessages,
+      /** Sends `text` and returns the next `count` bot messages. */
+      async say(text: string, count = 1) {
+        await stack.control.sendMessage(user.id, text);
+        return replies(count);
+      },
+      async press(message: TranscriptMessage, label: string, count = 0) {
+        const button = message.buttons.flat().find((b) => b.text === label);
+        if (!button) throw new Error(`no button "${label}" on: ${message.text}`);
+        const press = await stack.control.pressButton(user.id, chat, message.message_id, {
+          callbackData: String(button.callback_data),
+        });
+        return { press, replies: count > 0 ? await replies(count) : [] };
+      },
+      /** Waits until the message was edited to satisfy `check`, and returns it. */
+      async edited(messageId: number, check: (m: TranscriptMessage) => boolean) {
+        return until(async () => {
+          const message = (await botMessages()).find((m) => m.message_id === messageId);
+          return message && check(message) ? message : undefined;
+        }, `message ${messageId} to be edited`);
+      },
+      skipSeen: async () => {
+        seen = (await botMessages()).length;
+      },
+    };
+  }
+  type Person = ReturnType<typeof person>;
+
+  /** /connect, bunq consent (via the emulator's shortcut) and our confirmation page. */
+  async function connect(p: Person, sandbox: SandboxUser) {
+    const [link] = await p.say("/connect", 2);
+    const url = new URL(String(link!.buttons[0]![0]!.url));
+    const { location } = await stack.bunqControl<{ location: string }>("POST", "/oauth/authorize", {
+      client_id: url.searchParams.get("client_id"),
+      redirect_uri: url.searchParams.get("redirect_uri"),
+      state: url.searchParams.get("state"),
+      user_id: sandbox.user_id,
+    });
+    const page = await (await fetch(location)).text();
+    const csrf = /name="csrf" value="([^"]+)"/.exec(page)?.[1];
+    expect(csrf).toBeDefined();
+    const confirmed = await fetch(`${stack.baseUrl}/oauth/confirm`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ state: url.searchParams.get("state")!, csrf: csrf! }).toString(),
+    });
+    expect(confirmed.status).toBe(200);
+    const [connected] = await (async () => {
+      await stack.control.waitForBotMessages(p.user.id, (await p.botMessages()).length, 20_000);
+      return until(async () => {
+        const last = (await p.botMessages()).at(-1);
+        return last?.text?.startsWith("Connected:") ? [last] : undefined;
+      }, "the connected message");
+    })();
+    await p.skipSeen();
+    return connected;
+  }
+
+  const threeAccounts = () =>
+    stack.createSandboxUser({
+      display_name: "Sam Sandbox",
+      accounts: [
+        { type: "bank", description: "Main", balance: "500.00" },
+        { type: "savings", description: "Rainy day", balance: "1000.00" },
+        { type: "joint", description: "Household", balance: "250.50" },
+      ],
+    });
+
+  async function newConnectedPerson(firstName: string) {
+    const sandbox = await threeAccounts();
+    const user = await stack.control.createUser({
+      id: ++lastUserId,
+      first_name: firstName,
+      username: firstName.toLowerCase(),
+      language_code: "en",
+    });
+    const p = person(user);
+    const connected = await connect(p, sandbox);
+    expect(connected.text).toBe("Connected: Sam Sandbox, 3 accounts");
+    return { p, sandbox };
+  }
+
+  it(
+    "/balance lists bank, savings and joint with the right total, and Refresh matches bunq after a payment",
+    async () => {
+      const { p, sandbox } = await newConnectedPerson("Bella");
+      const [balance] = await p.say("/balance");
+      expect(balance!.text).toContain("Main: €500.00");
+      expect(balance!.text).toContain("Rainy day: €1,000.00");
+      expect(balance!.text).toContain("Household: €250.50");
+      expect(balance!.text).toContain("Total: €1,750.50");
+      for (const account of sandbox.accounts) {
+        expect(balance!.text?.replace(/\s/g, "")).toContain(account.iban);
+      }
+
+      // Move money in bunq behind the bot's back, then Refresh.
+      const [main] = sandbox.accounts;
+      await stack.bunqControl("POST", `/users/${sandbox.user_id}/payments`, {
+        monetary_account_id: main!.id,
+        count: 1,
+        amount: "-20.25",
+      });
+      await p.press(balance!, "Refresh");
+      const refreshed = await p.edited(
+        balance!.message_id,
+        (m) => m.text?.includes("Main: €479.75") ?? false,
+      );
+      const state = await bunqUser(sandbox);
+      expect(state.accounts.map((a) => a.balance)).toEqual(["479.75", "1000.00", "250.50"]);
+      expect(refreshed.text).toContain("Total: €1,730.25");
+    },
+    SLOW,
+  );
+
+  it(
+    "/transactions pages through 35 payments with Older and Newer, editing one message, each payment once",
+    async () => {
+      const { p, sandbox } = await newConnectedPerson("Tom");
+      const household = sandbox.accounts[2]!;
+      await stack.bunqControl("POST", `/users/${sandbox.user_id}/payments`, {
+        monetary_account_id: household.id,
+        count: 35,
+        amount: "-1.00",
+      });
+      const [question] = await p.say("/transactions");
+      expect(question!.text).toBe("Which account?");
+      // The chooser turns into the first page.
+      await p.press(question!, "Household · EUR");
+      const listing = await p.edited(
+        question!.message_id,
+        (m) => m.text?.includes("Emulated payment") ?? false,
+      );
+      const seenDescriptions: string[] = [];
+      const lines = (m: TranscriptMessage) =>
+        (m.text ?? "").split("\n").filter((l) => l.includes("Emulated payment"));
+      let current = listing;
+      seenDescriptions.push(...lines(current));
+      for (let page = 2; page <= 4; page++) {
+        const before = current.text;
+        await p.press(current, "Older ›");
+        current = await p.edited(listing.message_id, (m) => m.text !== before);
+        seenDescriptions.push(...lines(current));
+      }
+      expect(current.buttons.flat().map((b) => b.text)).toEqual(["‹ Newer"]);
+      const numbers = seenDescriptions.map((line) => Number(/Emulated payment (\d+)/.exec(line)![1]));
+      expect(numbers).toHaveLength(35);
+      expect(new Set(numbers).size).toBe(35);
+      expect(numbers).toEqual([...numbers].sort((a, b) => b - a)); // newest first
+
+      // And back to the newest page.
+      for (let page = 3; page >= 1; page--) {
+        const before = current.text;
+        await p.press(current, "‹ Newer");
+        current = await p.edited(listing.message_id, (m) => m.text !== before);
+      }
+      expect(current.text).toBe(listing.text);
+      expect(current.buttons.flat().map((b) => b.text)).toEqual(["Older ›"]);
+      // Still one message: every page was an edit.
+      expect((await p.botMessages()).filter((m) => m.text?.includes("Emulated payment"))).toHaveLength(1);
+    },
+    SLOW,
+  );
+
+  it(
+    "/pay between own accounts moves the money once, even with two taps and a redelivered tap",
+    async () => {
+      const { p, sandbox } = await newConnectedPerson("Olga");
+      const [from] = await p.say("/pay");
+      expect(from!.text).toBe("Pay from which account?");
+      const { replies: toQuestion } = await p.press(from!, "Main · EUR", 1);
+      const { replies: amountQuestion } = await p.press(toQuestion[0]!, "Rainy day · EUR", 1);
+      expect(amountQuestion[0]!.text).toBe("How much (EUR)?");
+      await p.say("12,50");
+      const [summary] = await p.say("Savings top-up");
+      expect(summary!.text).toContain("Amount: €12.50");
+      expect(summary!.text).toContain("Between your own accounts");
+
+      // Two presses at once, then the first press delivered again.
+      const [first] = await Promise.all([
+        p.press(summary!, "Confirm"),
+        p.press(summary!, "Confirm").catch(() => undefined),
+      ]);
+      const final = await p.edited(summary!.message_id, (m) => m.text?.includes("✔ Paid.") ?? false);
+      expect(final.buttons).toEqual([]);
+      await stack.control.redeliverUpdate(first.press.update_id!);
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      // The second tap is told the payment was already handled; the redelivered one has no effect.
+      const notes = (await p.botMessages()).filter((m) => m.text?.includes("already confirmed or cancelled"));
+      expect(notes).toHaveLength(1);
+      await p.skipSeen();
+
+      const state = await bunqUser(sandbox);
+      expect(state.accounts.map((a) => a.balance)).toEqual(["487.50", "1012.50", "250.50"]);
+      const intents = await stack.withDatabase((db) => db.select().from(paymentIntents));
+      expect(intents.filter((i) => i.chatId === p.user.id).map((i) => i.status)).toEqual(["completed"]);
+
+      const [balance] = await p.say("/balance");
+      expect(balance!.text).toContain("Main: €487.50");
+      expect(balance!.text).toContain("Rainy day: €1,012.50");
+    },
+    SLOW,
+  );
+
+  it(
+    "/pay to an IBAN re-prompts on a bad IBAN, bad amounts and a long description, then a draft is approved",
+    async () => {
+      const { p, sandbox } = await newConnectedPerson("Ivan");
+      const [from] = await p.say("/pay");
+      await p.press(from!, "Main · EUR", 1);
+      const [badIban] = await p.say("NL91 ABNA 0417 1643 01");
+      expect(badIban!.text).toContain("That IBAN is not valid");
+      const [name] = await p.say("NL91 ABNA 0417 1643 00");
+      expect(name!.text).toContain("name of the account holder of NL91 ABNA 0417 1643 00");
+      const [amount] = await p.say("Jan Jansen");
+      expect(amount!.text).toBe("How much (EUR)?");
+      for (const [typed, reason] of [
+        ["1e3", "That is not an amount"],
+        ["12abc", "That is not an amount"],
+        ["0", "more than zero"],
+        ["-5", "must be positive"],
+        ["12.345", "at most 2 decimals"],
+      ] as const) {
+        const [answer] = await p.say(typed);
+        expect(answer!.text).toContain(reason);
+        expect(answer!.text).toContain("How much (EUR)?");
+      }
+      const [description] = await p.say("7.50");
+      expect(description!.text).toContain("up to 140 characters");
+      const [tooLong] = await p.say("x".repeat(141));
+      expect(tooLong!.text).toContain("141 characters; bunq allows 140");
+      const [summary] = await p.say("Lunch");
+      expect(summary!.text).toContain("To: Jan Jansen (NL91 ABNA 0417 1643 00)");
+      expect(summary!.text).toContain("draft payment that you approve in the bunq app");
+      await p.press(summary!, "Confirm");
+      const drafted = await p.edited(summary!.message_id, (m) => m.text?.includes("Draft created") ?? false);
+      expect(drafted.buttons.flat().map((b) => b.text)).toEqual(["Check status"]);
+
+      const [draft] = (await bunqUser(sandbox)).draft_payments;
+      expect(draft?.status).toBe("PENDING");
+      const { replies: pending } = await p.press(drafted, "Check status", 1);
+      expect(pending[0]!.text).toContain("waiting for your approval");
+      await stack.bunqControl("POST", `/draft-payments/${draft!.id}/accept`);
+      const { replies: accepted } = await p.press(drafted, "Check status", 1);
+      expect(accepted[0]!.text).toContain("approved and paid");
+      expect((await bunqUser(sandbox)).accounts[0]!.balance).toBe("492.50");
+    },
+    SLOW,
+  );
+
+  it(
+    "a confirmation older than 5 minutes is refused and nothing is paid",
+    async () => {
+      const { p, sandbox } = await newConnectedPerson("Edda");
+      const [from] = await p.say("/pay");
+      const { replies: to } = await p.press(from!, "Main · EUR", 1);
+      await p.press(to[0]!, "Household · EUR", 1);
+      await p.say("5");
+      const [summary] = await p.say("-");
+      // Five minutes pass (the stored expiry is moved; the app reads it from the database).
+      await stack.withDatabase((db) =>
+        db
+          .update(paymentIntents)
+          .set({ expiresAt: new Date(Date.now() - 1000) })
+          .where(eq(paymentIntents.chatId, p.user.id)),
+      );
+      await p.press(summary!, "Confirm");
+      const final = await p.edited(summary!.message_id, (m) => m.text?.includes("expired") ?? false);
+      expect(final.buttons).toEqual([]);
+      expect((await bunqUser(sandbox)).accounts.map((a) => a.balance)).toEqual([
+        "500.00",
+        "1000.00",
+        "250.50",
+      ]);
+    },
+    SLOW,
+  );
+
+  it(
+    "a crash in the middle of /pay continues the same conversation after the restart",
+    async () => {
+      const { p, sandbox } = await newConnectedPerson("Rita");
+      const [from] = await p.say("/pay");
+      const { replies: to } = await p.press(from!, "Main · EUR", 1);
+      const { replies: amount } = await p.press(to[0]!, "Rainy day · EUR", 1);
+      expect(amount[0]!.text).toBe("How much (EUR)?");
+      await stack.kill();
+      await stack.start();
+      const [description] = await p.say("3");
+      expect(description!.text).toContain("Description for the payment?");
+      const [summary] = await p.say("After the restart");
+      expect(summary!.text).toContain("Amount: €3.00");
+      expect(summary!.text).toContain("From: Main");
+      await p.press(summary!, "Confirm");
+      await p.edited(summary!.message_id, (m) => m.text?.includes("✔ Paid.") ?? false);
+      expect((await bunqUser(sandbox)).accounts.map((a) => a.balance)).toEqual([
+        "497.00",
+        "1003.00",
+        "250.50",
+      ]);
+    },
+    SLOW,
+  );
+
+  it(
+    "/cancel leaves /pay at any step, and another command during /pay leaves it and runs",
+    async () => {
+      const { p, sandbox } = await newConnectedPerson("Carl");
+      const [from] = await p.say("/pay");
+      await p.press(from!, "Main · EUR", 1);
+      const [cancelled] = await p.say("/cancel");
+      expect(cancelled!.text).toBe("Cancelled. Nothing was sent.");
+      // "12" is no longer read as part of /pay.
+      const [notUnderstood] = await p.say("12");
+      expect(notUnderstood!.text).toContain("I did not understand that");
+
+      const [again] = await p.say("/pay");
+      const { replies: to } = await p.press(again!, "Main · EUR", 1);
+      await p.press(to[0]!, "Rainy day · EUR", 1);
+      const [left, balance] = await p.say("/balance", 2);
+      expect(left!.text).toBe("Left /pay without sending anything.");
+      expect(balance!.text).toContain("Total: €1,750.50");
+      const [afterwards] = await p.say("5");
+      expect(afterwards!.text).toContain("I did not understand that");
+      expect((await bunqUser(sandbox)).accounts.map((a) => a.balance)).toEqual([
+        "500.00",
+        "1000.00",
+        "250.50",
+      ]);
+    },
+    SLOW,
+  );
+
+  it(
+    "/request with and without a counterparty gives a link button and a QR of the same link",
+    async () => {
+      const { p, sandbox } = await newConnectedPerson("Quinn");
+      for (const whom of ["friend@example.com", "Anyone"]) {
+        const [account] = await p.say("/request");
+        const { replies: amount } = await p.press(account!, "Main · EUR", 1);
+        expect(amount[0]!.text).toContain("How much do you ask for");
+        await p.say("15");
+        const [question] = await p.say("Concert tickets");
+        const [reply, photo] =
+          whom === "Anyone"
+            ? (await p.press(question!, "Anyone (payment link)", 2)).replies
+            : await p.say(whom, 2);
+        const link = reply!.buttons.flat().find((b) => b.text === "Open payment link")?.url;
+        expect(typeof link).toBe("string");
+        expect(decodeQr(Buffer.from(photo!.photo!.base64, "base64"))).toBe(link);
+        const { replies: status } = await p.press(reply!, "Check status", 1);
+        expect(status[0]!.text).toMatch(/waiting to be paid/);
+      }
+      const state = await bunqUser(sandbox);
+      expect(state.request_inquiries).toHaveLength(1);
+      expect(state.request_inquiries[0]!.status).toBe("PENDING");
+      expect(state.bunqme_tabs).toHaveLength(1);
+      expect(state.bunqme_tabs[0]!.status).toBe("WAITING_FOR_PAYMENT");
+    },
+    SLOW,
+  );
+
+  it(
+    "/disconnect leaves no token, context, conversation or session behind, and /balance then asks to connect",
+    async () => {
+      const { p, sandbox } = await newConnectedPerson("Dora");
+      await p.say("/balance"); // opens a bunq session for the chat
+      expect((await bunqUser(sandbox)).active_sessions).toBeGreaterThan(0);
+      const [question] = await p.say("/disconnect");
+      const { replies } = await p.press(question!, "Yes, disconnect", 1);
+      expect(replies[0]!.text).toContain("Disconnected.");
+      const state = await bunqUser(sandbox);
+      expect(state.active_sessions).toBe(0);
+      expect(state.notification_filters).toEqual([]);
+      const rows = await stack.withDatabase(async (db) => ({
+        chats: await db.select().from(telegramChats).where(eq(telegramChats.chatId, p.user.id)),
+        connections: await db.select().from(bunqConnections).where(eq(bunqConnections.chatId, p.user.id)),
+        contexts: await db
+          .select()
+          .from(bunqApiContexts)
+          .where(eq(bunqApiContexts.principal, `connection:${p.user.id}`)),
+        kv: await db
+          .select()
+          .from(kvStore)
+          .where(eq(kvStore.key, `conversation:${p.user.id}`)),
+      }));
+      expect(rows).toEqual({ chats: [], connections: [], contexts: [], kv: [] });
+      const [after] = await p.say("/balance");
+      expect(after!.text).toContain("Send /connect first");
+      const menu = await stack.control.chatCommands(p.user.id);
+      expect(JSON.stringify(menu)).not.toContain("balance");
+    },
+    SLOW,
+  );
+
+  it(
+    "in a group every financial command is refused and nothing is fetched from bunq",
+    async () => {
+      const { p } = await newConnectedPerson("Gus");
+      const group = await stack.control.createGroup("Family", [p.user.id]);
+      const before = (await stack.bunqControl<unknown[]>("GET", "/requests")).length;
+      for (const command of ["/balance", "/transactions", "/pay", "/request", "/disconnect", "/connect"]) {
+        await stack.control.sendMessage(p.user.id, command, { chatId: group.id });
+      }
+      const { messages } = await stack.control.waitForBotMessages(group.id, 6, 20_000);
+      expect(messages.filter((m) => m.sender === "bot").map((m) => m.text)).toEqual(
+        Array(6).fill(GROUP_EXPLANATION),
+      );
+      expect((await stack.bunqControl<unknown[]>("GET", "/requests")).length).toBe(before);
+    },
+    SLOW,
+  );
+
+  it(
+    "a consent revoked in bunq marks the connection revoked and asks the user to connect again",
+    async () => {
+      const { p, sandbox } = await newConnectedPerson("Vera");
+      await p.say("/balance");
+      await stack.bunqControl("POST", `/users/${sandbox.user_id}/revoke-grants`);
+      const [answer] = await p.say("/balance");
+      expect(answer!.text).toContain("no longer accepts this connection");
+      const [row] = await stack.withDatabase((db) =>
+        db.select().from(bunqConnections).where(eq(bunqConnections.chatId, p.user.id)),
+      );
+      expect(row?.status).toBe("revoked");
+    },
+    SLOW,
+  );
+});
