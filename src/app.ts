@@ -37,8 +37,9 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
   await database.migrate();
   logger.info({ backend: database.backend, bunqEnvironment: config.bunq.environment }, "database ready");
   const registrations = new DatabaseProviderRegistrationStore(database.db, keyring);
+  const contextStore = new DatabaseApiContextStore(database.db, keyring);
   const missing = await checkProviderSetup({
-    contexts: new DatabaseApiContextStore(database.db, keyring),
+    contexts: contextStore,
     registrations,
     environment: config.bunq.environment,
     callbackUrl: oauthCallbackUrl(config),
@@ -57,7 +58,7 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
     keyring,
     context: {
       transport,
-      store: new DatabaseApiContextStore(database.db, keyring),
+      store: contextStore,
       environment: config.bunq.environment,
       timeScale,
     },
@@ -92,6 +93,7 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
     keyring,
     environment: config.bunq.environment,
     redirectUri: oauthCallbackUrl(config),
+    contexts: contextStore,
     oauth: bunqOAuthAdapter({
       authorizeUrl: config.bunq.oauthAuthorizeUrl,
       tokenUrl: config.bunq.oauthTokenUrl,

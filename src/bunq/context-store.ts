@@ -3,6 +3,7 @@
  * interface; `src/db/` implements it with encrypted columns, tests use the
  * in-memory version. Every string marked secret must be encrypted at rest.
  */
+import { z } from "zod";
 
 /** Who a context belongs to: the PSD2 provider itself, or one connected user. */
 export type Principal = "provider" | `connection:${string}`;
@@ -56,4 +57,41 @@ export class InMemoryApiContextStore implements ApiContextStore {
   async delete(principal: Principal): Promise<void> {
     this.#states.delete(principal);
   }
+}
+
+/**
+ * A context as JSON, for carrying it (encrypted) between two steps of a flow — e.g. from the
+ * OAuth callback to the user's confirmation — before it is saved to a store.
+ */
+export function serializeContextState(state: ApiContextState): string {
+  return JSON.stringify(state);
+}
+
+const sessionJson = z.object({
+  id: z.number().int(),
+  token: z.string(),
+  expiresAt: z.coerce.date(),
+  userId: z.number().int(),
+});
+const stateJson = z.object({
+  principal: z.custom<Principal>(
+    (value) => typeof value === "string" && (value === "provider" || value.startsWith("connection:")),
+  ),
+  environment: z.enum(["sandbox", "production"]),
+  secret: z.string(),
+  privateKeyPem: z.string(),
+  publicKeyPem: z.string(),
+  installationToken: z.string(),
+  serverPublicKeyPem: z.string(),
+  deviceServerId: z.number().int().optional(),
+  session: sessionJson.optional(),
+});
+
+export function parseContextState(json: string): ApiContextState {
+  const { deviceServerId, session, ...rest } = stateJson.parse(JSON.parse(json));
+  return {
+    ...rest,
+    ...(deviceServerId === undefined ? {} : { deviceServerId }),
+    ...(session ? { session } : {}),
+  };
 }

@@ -7,6 +7,7 @@
 import { eq } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
+  auditLog,
   bunqApiContexts,
   bunqConnections,
   kvStore,
@@ -15,6 +16,7 @@ import {
 } from "../../src/db/schema.js";
 import type { SimUser, TranscriptMessage } from "../../src/emulator/telegram/control-client.js";
 import { GROUP_EXPLANATION } from "../../src/bot/filters/private-chat.js";
+import { pseudonym } from "../../src/services/audit.js";
 import { decodeQr } from "../helpers/qr.js";
 import { startStack, type SandboxUser, type Stack } from "./stack.js";
 
@@ -176,7 +178,14 @@ describe("banking commands end to end", () => {
     "/balance lists bank, savings and joint with the right total, and Refresh matches bunq after a payment",
     async () => {
       const { p, sandbox } = await newConnectedPerson("Bella");
+      const contextCalls = async () =>
+        (await stack.bunqControl<{ path: string }[]>("GET", "/requests")).filter((r) =>
+          /\/(installation|device-server|session-server)$/.test(r.path),
+        ).length;
+      const contextCallsBefore = await contextCalls();
       const [balance] = await p.say("/balance");
+      // The API context opened at /connect was kept: no new installation, device or session.
+      expect(await contextCalls()).toBe(contextCallsBefore);
       expect(balance!.text).toContain("Main: €500.00");
       expect(balance!.text).toContain("Rainy day: €1,000.00");
       expect(balance!.text).toContain("Household: €250.50");
@@ -283,8 +292,21 @@ describe("banking commands end to end", () => {
 
       const state = await bunqUser(sandbox);
       expect(state.accounts.map((a) => a.balance)).toEqual(["487.50", "1012.50", "250.50"]);
-      const intents = await stack.withDatabase((db) => db.select().from(paymentIntents));
-      expect(intents.filter((i) => i.chatId === p.user.id).map((i) => i.status)).toEqual(["completed"]);
+      const { intents, audits } = await stack.withDatabase(async (db) => ({
+        intents: await db.select().from(paymentIntents).where(eq(paymentIntents.chatId, p.user.id)),
+        audits: await db
+          .select()
+          .from(auditLog)
+          .where(eq(auditLog.subject, pseudonym(p.user.id))),
+      }));
+      expect(intents.map((i) => i.status)).toEqual(["completed"]);
+      const paid = audits.filter((a) => a.action === "payment.created");
+      expect(paid).toHaveLength(1);
+      expect(paid[0]!.details).toMatchObject({ amount: "1250", currency: "EUR", result: "paid" });
+      // Pseudonymised, masked and without secrets: no chat id, no full IBAN, no token.
+      const auditText = JSON.stringify(audits);
+      expect(auditText).not.toContain(String(p.user.id));
+      expect(auditText).not.toContain(sandbox.accounts[1]!.iban);
 
       const [balance] = await p.say("/balance");
       expect(balance!.text).toContain("Main: €487.50");
@@ -387,6 +409,43 @@ describe("banking commands end to end", () => {
       expect((await bunqUser(sandbox)).accounts.map((a) => a.balance)).toEqual([
         "497.00",
         "1003.00",
+        "250.50",
+      ]);
+    },
+    SLOW,
+  );
+
+  it(
+    "bunq's refusals, maintenance and an expired session read as short messages, with bunq's reference",
+    async () => {
+      const { p, sandbox } = await newConnectedPerson("Nina");
+      // bunq refuses: more than the balance.
+      const [from] = await p.say("/pay");
+      const { replies: to } = await p.press(from!, "Household · EUR", 1);
+      await p.press(to[0]!, "Main · EUR", 1);
+      await p.say("999");
+      const [summary] = await p.say("Too much");
+      await p.press(summary!, "Confirm");
+      const refused = await p.edited(summary!.message_id, (m) => m.text?.includes("bunq refused") ?? false);
+      expect(refused.text).toMatch(/✖ bunq refused the payment: Insufficient balance\. \(reference [\w-]+\)/);
+
+      // Maintenance on every try: a short message instead of an error dump.
+      await stack.bunqControl("POST", "/faults", {
+        kind: "maintenance",
+        path: "monetary-account$",
+        times: 10,
+      });
+      const [maintenance] = await p.say("/balance");
+      expect(maintenance!.text).toBe("bunq is in maintenance right now. Please try again in a few minutes.");
+      await stack.bunqControl("DELETE", "/faults");
+
+      // bunq ended the session: renewed silently.
+      await stack.bunqControl("POST", "/sessions/expire", {});
+      const [renewed] = await p.say("/balance");
+      expect(renewed!.text).toContain("Total: €1,750.50");
+      expect((await bunqUser(sandbox)).accounts.map((a) => a.balance)).toEqual([
+        "500.00",
+        "1000.00",
         "250.50",
       ]);
     },

@@ -1,12 +1,12 @@
 /**
- * The /connect port implemented with the real bunq client. describeUser opens a throw-away API
- * context (in memory, so nothing is stored before the user confirms) to learn whose accounts
- * the token grants and how many there are.
+ * The /connect port implemented with the real bunq client. describeUser opens the chat's API
+ * context in memory (nothing is stored before the user confirms) to learn whose accounts the
+ * token grants, and hands the context back so Confirm can keep it: bunq allows one new session
+ * per 30 seconds per IP, so a connection should not cost two.
  */
-import { randomBytes } from "node:crypto";
 import { listMonetaryAccounts } from "../../bunq/accounts.js";
 import { ApiContext, type ApiContextOptions } from "../../bunq/api-context.js";
-import { InMemoryApiContextStore } from "../../bunq/context-store.js";
+import { InMemoryApiContextStore, serializeContextState } from "../../bunq/context-store.js";
 import {
   buildAuthorizeUrl,
   exchangeAuthorizationCode,
@@ -32,24 +32,20 @@ export function bunqOAuthAdapter(options: BunqOAuthAdapterOptions): BunqOAuth {
       const credentials = await options.credentials();
       return exchangeAuthorizationCode(options.tokenUrl, { ...credentials, code, redirectUri });
     },
-    async describeUser(accessToken) {
-      const context = await ApiContext.open(
-        `connection:pending-${randomBytes(8).toString("hex")}`,
-        accessToken,
-        {
-          ...options.context,
-          store: new InMemoryApiContextStore(),
-        },
-      );
+    async describeUser(accessToken, principal) {
+      // In memory until the user confirms: nothing about an unconfirmed connection is stored.
+      const store = new InMemoryApiContextStore();
+      const context = await ApiContext.open(principal, accessToken, { ...options.context, store });
       await context.session();
       const user = context.sessionUser;
       if (!user) throw new Error("bunq returned no user with the session");
-      // The throw-away session is ended here rather than left to expire at bunq.
-      const accounts = await listMonetaryAccounts(context).finally(() => context.endSession());
+      const accounts = await listMonetaryAccounts(context);
+      const state = await store.load(principal);
       return {
         displayName: user.grantedBy?.displayName ?? user.displayName,
         bunqUserId: user.grantedBy?.id ?? user.id,
         accountCount: accounts.length,
+        ...(state ? { context: serializeContextState(state) } : {}),
       };
     },
   };

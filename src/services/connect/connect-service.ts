@@ -11,6 +11,8 @@ import { binding } from "../../db/encrypted-columns.js";
 import { bunqConnections, oauthStates, telegramChats } from "../../db/schema.js";
 import type { BunqEnvironment } from "../../config.js";
 import { audit } from "../audit.js";
+import { parseContextState, type ApiContextStore } from "../../bunq/context-store.js";
+import { connectionPrincipal } from "../bunq-contexts.js";
 import type { BunqOAuth } from "./bunq-oauth-port.js";
 import { hashToken, matchesHash, newToken } from "./state-token.js";
 
@@ -24,6 +26,8 @@ export interface ConnectDeps {
   redirectUri: string;
   /** Tells the chat how the flow ended (the bot's sendMessage). */
   notify(chatId: number, text: string): Promise<void>;
+  /** Where the confirmed connection's API context is kept (the database in the app). */
+  contexts?: ApiContextStore;
   /** Runs after a connection is stored (e.g. switch the chat's command menu). */
   onConnected?(chatId: number): Promise<void>;
   now?: () => Date;
@@ -55,6 +59,8 @@ const pendingSchema = z.object({
   bunqUserId: z.number().int(),
   accountCount: z.number().int(),
   csrfHash: z.string(),
+  /** The chat's bunq API context (serialized), saved at Confirm. */
+  context: z.string().optional(),
 });
 
 export class ConnectService {
@@ -123,7 +129,7 @@ export class ConnectService {
     const csrfToken = newToken();
     try {
       const { accessToken } = await this.#deps.oauth.exchangeCode(query.code, this.#deps.redirectUri);
-      const user = await this.#deps.oauth.describeUser(accessToken);
+      const user = await this.#deps.oauth.describeUser(accessToken, connectionPrincipal(chatId));
       pending = { accessToken, ...user, csrfHash: hashToken(csrfToken) };
     } catch {
       await this.#discard(stateHash);
@@ -200,6 +206,7 @@ export class ConnectService {
       return true;
     });
     if (!stored) return { kind: "invalid" };
+    if (pending.context) await this.#deps.contexts?.save(parseContextState(pending.context));
     await this.#deps.onConnected?.(chatId);
     const accounts = pending.accountCount === 1 ? "1 account" : `${pending.accountCount} accounts`;
     await this.#deps.notify(chatId, `Connected: ${pending.displayName}, ${accounts}`);
