@@ -7,6 +7,7 @@ import { setChatCommands, setDefaultCommands } from "./bot/commands.js";
 import { chooseDelivery } from "./bot/delivery.js";
 import { conversationKey, startIdleSweeper } from "./bot/idle-conversations.js";
 import { createBot } from "./bot/index.js";
+import { tellInterruptedPayments } from "./bot/interrupted-payments.js";
 import { RateLimiter } from "./bunq/rate-limiter.js";
 import { BunqTransport } from "./bunq/transport.js";
 import type { Config } from "./config.js";
@@ -24,6 +25,7 @@ import { disconnect } from "./services/banking/disconnect.js";
 import { PaymentsService } from "./services/banking/payments.js";
 import { RequestsService } from "./services/banking/requests.js";
 import { BunqContexts } from "./services/bunq-contexts.js";
+import { startHousekeeping } from "./services/housekeeping.js";
 import { bunqCallbackUrl, checkProviderSetup, oauthCallbackUrl } from "./services/provider-setup.js";
 
 export interface RunningApp {
@@ -128,7 +130,9 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
     config.http.port,
   );
   await setDefaultCommands(bot.api);
+  await tellInterruptedPayments(bot.api, logger, await banking.payments.recoverInterrupted());
   const idleSweeper = startIdleSweeper({ db: database.db, api: bot.api, logger });
+  const cleaner = startHousekeeping(database.db, logger);
   // After listen: in webhook mode Telegram may post at once.
   await delivery.start();
   logger.info(
@@ -139,6 +143,7 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
     async stop() {
       await delivery.stop();
       await idleSweeper.stop();
+      await cleaner.stop();
       await server.close();
       await transport.close();
       await database.close();

@@ -174,6 +174,16 @@ describe("banking commands end to end", () => {
     return { p, sandbox };
   }
 
+  /** /pay between two of the user's own accounts up to the summary, which it returns. */
+  async function ownPaymentSummary(p: Person, from: string, to: string, amount: string, description: string) {
+    const [fromQuestion] = await p.say("/pay");
+    const { replies: toQuestion } = await p.press(fromQuestion!, `${from} · EUR`, 1);
+    await p.press(toQuestion[0]!, `${to} · EUR`, 1);
+    await p.say(amount);
+    const summary = (await p.say(description))[0]!;
+    return summary;
+  }
+
   it(
     "/balance lists bank, savings and joint with the right total, and Refresh matches bunq after a payment",
     async () => {
@@ -272,16 +282,16 @@ describe("banking commands end to end", () => {
       const { replies: amountQuestion } = await p.press(toQuestion[0]!, "Rainy day · EUR", 1);
       expect(amountQuestion[0]!.text).toBe("How much (EUR)?");
       await p.say("12,50");
-      const [summary] = await p.say("Savings top-up");
-      expect(summary!.text).toContain("Amount: €12.50");
-      expect(summary!.text).toContain("Between your own accounts");
+      const summary = (await p.say("Savings top-up"))[0]!;
+      expect(summary.text).toContain("Amount: €12.50");
+      expect(summary.text).toContain("Between your own accounts");
 
       // Two presses at once, then the first press delivered again.
       const [first] = await Promise.all([
-        p.press(summary!, "Confirm"),
-        p.press(summary!, "Confirm").catch(() => undefined),
+        p.press(summary, "Confirm"),
+        p.press(summary, "Confirm").catch(() => undefined),
       ]);
-      const final = await p.edited(summary!.message_id, (m) => m.text?.includes("✔ Paid.") ?? false);
+      const final = await p.edited(summary.message_id, (m) => m.text?.includes("✔ Paid.") ?? false);
       expect(final.buttons).toEqual([]);
       await stack.control.redeliverUpdate(first.press.update_id!);
       await new Promise((resolve) => setTimeout(resolve, 1500));
@@ -342,11 +352,11 @@ describe("banking commands end to end", () => {
       expect(description!.text).toContain("up to 140 characters");
       const [tooLong] = await p.say("x".repeat(141));
       expect(tooLong!.text).toContain("141 characters; bunq allows 140");
-      const [summary] = await p.say("Lunch");
-      expect(summary!.text).toContain("To: Jan Jansen (NL91 ABNA 0417 1643 00)");
-      expect(summary!.text).toContain("draft payment that you approve in the bunq app");
-      await p.press(summary!, "Confirm");
-      const drafted = await p.edited(summary!.message_id, (m) => m.text?.includes("Draft created") ?? false);
+      const summary = (await p.say("Lunch"))[0]!;
+      expect(summary.text).toContain("To: Jan Jansen (NL91 ABNA 0417 1643 00)");
+      expect(summary.text).toContain("draft payment that you approve in the bunq app");
+      await p.press(summary, "Confirm");
+      const drafted = await p.edited(summary.message_id, (m) => m.text?.includes("Draft created") ?? false);
       expect(drafted.buttons.flat().map((b) => b.text)).toEqual(["Check status"]);
 
       const [draft] = (await bunqUser(sandbox)).draft_payments;
@@ -365,11 +375,7 @@ describe("banking commands end to end", () => {
     "a confirmation older than 5 minutes is refused and nothing is paid",
     async () => {
       const { p, sandbox } = await newConnectedPerson("Edda");
-      const [from] = await p.say("/pay");
-      const { replies: to } = await p.press(from!, "Main · EUR", 1);
-      await p.press(to[0]!, "Household · EUR", 1);
-      await p.say("5");
-      const [summary] = await p.say("-");
+      const summary = await ownPaymentSummary(p, "Main", "Household", "5", "-");
       // Five minutes pass (the stored expiry is moved; the app reads it from the database).
       await stack.withDatabase((db) =>
         db
@@ -377,8 +383,8 @@ describe("banking commands end to end", () => {
           .set({ expiresAt: new Date(Date.now() - 1000) })
           .where(eq(paymentIntents.chatId, p.user.id)),
       );
-      await p.press(summary!, "Confirm");
-      const final = await p.edited(summary!.message_id, (m) => m.text?.includes("expired") ?? false);
+      await p.press(summary, "Confirm");
+      const final = await p.edited(summary.message_id, (m) => m.text?.includes("expired") ?? false);
       expect(final.buttons).toEqual([]);
       expect((await bunqUser(sandbox)).accounts.map((a) => a.balance)).toEqual([
         "500.00",
@@ -401,11 +407,11 @@ describe("banking commands end to end", () => {
       await stack.start();
       const [description] = await p.say("3");
       expect(description!.text).toContain("Description for the payment?");
-      const [summary] = await p.say("After the restart");
-      expect(summary!.text).toContain("Amount: €3.00");
-      expect(summary!.text).toContain("From: Main");
-      await p.press(summary!, "Confirm");
-      await p.edited(summary!.message_id, (m) => m.text?.includes("✔ Paid.") ?? false);
+      const summary = (await p.say("After the restart"))[0]!;
+      expect(summary.text).toContain("Amount: €3.00");
+      expect(summary.text).toContain("From: Main");
+      await p.press(summary, "Confirm");
+      await p.edited(summary.message_id, (m) => m.text?.includes("✔ Paid.") ?? false);
       expect((await bunqUser(sandbox)).accounts.map((a) => a.balance)).toEqual([
         "497.00",
         "1003.00",
@@ -416,17 +422,59 @@ describe("banking commands end to end", () => {
   );
 
   it(
+    "a crash while bunq is answering a payment never resends it, and the user is told to check",
+    async () => {
+      const { p, sandbox } = await newConnectedPerson("Kai");
+      const summary = await ownPaymentSummary(p, "Main", "Rainy day", "4", "-");
+      const paymentPosts = async () =>
+        (await stack.bunqControl<{ method: string; path: string }[]>("GET", "/requests")).filter(
+          (r) => r.method === "POST" && r.path.endsWith("/payment"),
+        ).length;
+      const postsBefore = await paymentPosts();
+      // bunq is slow to answer; the bot dies while it waits.
+      await stack.bunqControl("POST", "/faults", {
+        kind: "latency",
+        method: "POST",
+        path: "payment$",
+        ms: 4000,
+      });
+      await p.press(summary, "Confirm");
+      await until(
+        async () => ((await paymentPosts()) > postsBefore ? true : undefined),
+        "the payment POST",
+        10_000,
+      ).catch(() => new Promise((resolve) => setTimeout(resolve, 1000)));
+      await stack.kill();
+      await stack.start();
+      const warning = await until(async () => {
+        const last = (await p.botMessages()).find((m) => m.text?.startsWith("⚠ I was restarted"));
+        return last;
+      }, "the interrupted-payment warning");
+      expect(warning.text).toContain("payment of €4.00");
+      expect(warning.text).toContain("will not send it again");
+      await p.skipSeen();
+      // Tapping Confirm again does not resend it either.
+      const { replies } = await p.press(summary, "Confirm", 1);
+      expect(replies[0]!.text).toContain("already confirmed or cancelled");
+      await new Promise((resolve) => setTimeout(resolve, 4500)); // let the slow answer land
+      expect(await paymentPosts()).toBeLessThanOrEqual(postsBefore + 1);
+      const balances = (await bunqUser(sandbox)).accounts.map((a) => a.balance);
+      expect([
+        ["500.00", "1000.00", "250.50"],
+        ["496.00", "1004.00", "250.50"],
+      ]).toContainEqual(balances);
+    },
+    SLOW,
+  );
+
+  it(
     "bunq's refusals, maintenance and an expired session read as short messages, with bunq's reference",
     async () => {
       const { p, sandbox } = await newConnectedPerson("Nina");
       // bunq refuses: more than the balance.
-      const [from] = await p.say("/pay");
-      const { replies: to } = await p.press(from!, "Household · EUR", 1);
-      await p.press(to[0]!, "Main · EUR", 1);
-      await p.say("999");
-      const [summary] = await p.say("Too much");
-      await p.press(summary!, "Confirm");
-      const refused = await p.edited(summary!.message_id, (m) => m.text?.includes("bunq refused") ?? false);
+      const summary = await ownPaymentSummary(p, "Household", "Main", "999", "Too much");
+      await p.press(summary, "Confirm");
+      const refused = await p.edited(summary.message_id, (m) => m.text?.includes("bunq refused") ?? false);
       expect(refused.text).toMatch(/✖ bunq refused the payment: Insufficient balance\. \(reference [\w-]+\)/);
 
       // Maintenance on every try: a short message instead of an error dump.

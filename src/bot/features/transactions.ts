@@ -64,7 +64,7 @@ async function renderPage(ctx: BotContext, accountId: number, cursor: PageCursor
   };
 }
 
-function renderPayment(payment: Payment, locale: string): string {
+export function renderPayment(payment: Payment, locale: string): string {
   const date = new Intl.DateTimeFormat(locale, { day: "2-digit", month: "short", timeZone: "UTC" }).format(
     // bunq's timestamps are UTC "YYYY-MM-DD hh:mm:ss.micro"; the day is all a line needs.
     new Date(`${payment.created.slice(0, 10)}T00:00:00Z`),

@@ -159,6 +159,32 @@ export class PaymentsService {
     return outcome;
   }
 
+  /**
+   * After a crash or restart: payments whose confirmation was claimed but whose answer from
+   * bunq was never recorded. They are never resent; they become "outcome unknown" and are
+   * returned so each chat can be told to check the bunq app. (Assumes one bot process.)
+   */
+  async recoverInterrupted(): Promise<{ chatId: number; amount: Money; description: string }[]> {
+    const interrupted = await this.db
+      .update(paymentIntents)
+      .set({ status: "outcome_unknown", updatedAt: this.#now() })
+      .where(eq(paymentIntents.status, "executing"))
+      .returning();
+    for (const intent of interrupted) {
+      await audit(this.db, intent.chatId, "payment.interrupted", {
+        kind: intent.kind,
+        amount: intent.amountMinor.toString(),
+        currency: intent.currency,
+        result: "outcome_unknown",
+      });
+    }
+    return interrupted.map((intent) => ({
+      chatId: intent.chatId,
+      amount: { minor: intent.amountMinor, currency: intent.currency },
+      description: intent.description,
+    }));
+  }
+
   /** Cancels a payment still waiting for confirmation; false when it was already handled. */
   async cancel(chatId: number, nonce: string): Promise<boolean> {
     const cancelled = await this.db

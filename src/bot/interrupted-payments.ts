@@ -1,0 +1,30 @@
+/**
+ * Messages for payments a crash or restart interrupted between Confirm and bunq's answer. They
+ * are never resent, so the user must hear that the outcome is unknown and where to check it.
+ */
+import type { Api } from "grammy";
+import type { Money } from "../bunq/money.js";
+import type { Logger } from "../logger.js";
+import { formatMoney } from "./format/money.js";
+
+export async function tellInterruptedPayments(
+  api: Api,
+  logger: Logger,
+  interrupted: readonly { chatId: number; amount: Money; description: string }[],
+): Promise<void> {
+  for (const payment of interrupted) {
+    const what = payment.description ? ` (“${payment.description}”)` : "";
+    await api
+      .sendMessage(
+        payment.chatId,
+        `⚠ I was restarted while sending your payment of ${formatMoney(payment.amount, "en")}${what}. ` +
+          "I do not know whether bunq carried it out and I will not send it again: please check the bunq app.",
+      )
+      .catch((error: unknown) =>
+        logger.warn(
+          { err: { message: String(error) } },
+          "could not tell a chat about an interrupted payment",
+        ),
+      );
+  }
+}
