@@ -33,6 +33,7 @@ import { privateOnly } from "./filters/private-chat.js";
 import { CONVERSATION_KEY_PREFIX } from "./idle-conversations.js";
 import { dedupeUpdates } from "./middlewares/dedupe.js";
 import { errorBoundary } from "./middlewares/error-boundary.js";
+import { tolerateStaleCallbackAnswers } from "./telegram-errors.js";
 
 export interface BotDeps {
   token: string;
@@ -60,17 +61,21 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
     client: { apiRoot: deps.apiRoot },
     ...(deps.botInfo ? { botInfo: deps.botInfo } : {}),
   });
-  bot.api.config.use(retrying());
+  bot.api.config.use(retrying(), tolerateStaleCallbackAnswers);
   bot.use((ctx, next) => {
     ctx.services = deps.services();
     return next();
   });
   bot.use(sequentialize((ctx) => ctx.chat?.id.toString()));
   bot.use(dedupeUpdates);
-  bot.use(privateOnly([...financialCommands, "cancel"]));
+  // A boundary in the middleware itself, not only bot.catch: with webhooks grammY rethrows to
+  // the HTTP route, which would answer 500 and have Telegram redeliver an update we already
+  // claimed — the user would never hear what went wrong.
+  const guarded = bot.errorBoundary(errorBoundary(deps.logger));
+  guarded.use(privateOnly([...financialCommands, "cancel"]));
   const stored = () =>
     kvStorage<VersionedState<ConversationData>>(deps.services().db, CONVERSATION_KEY_PREFIX);
-  bot.use(
+  guarded.use(
     conversations<BotContext, ConversationContext>({
       storage: {
         type: "key",
@@ -84,16 +89,16 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
       // Each conversation update gets a fresh Api, so retrying is installed per update.
       plugins: [
         async (ctx, next) => {
-          ctx.api.config.use(retrying());
+          ctx.api.config.use(retrying(), tolerateStaleCallbackAnswers);
           await next();
         },
       ],
     }),
   );
-  bot.use(cancelFeature, commandLeavesConversation);
-  bot.use(createConversation<BotContext, ConversationContext>(payConversation, PAY_CONVERSATION));
-  bot.use(createConversation<BotContext, ConversationContext>(requestConversation, REQUEST_CONVERSATION));
-  bot.use(
+  guarded.use(cancelFeature, commandLeavesConversation);
+  guarded.use(createConversation<BotContext, ConversationContext>(payConversation, PAY_CONVERSATION));
+  guarded.use(createConversation<BotContext, ConversationContext>(requestConversation, REQUEST_CONVERSATION));
+  guarded.use(
     startFeature,
     helpFeature,
     connectFeature,

@@ -29,6 +29,23 @@ describe("configuration", () => {
     expect(config.database).toEqual({ url: undefined, dataDir: "./data" });
   });
 
+  it("accepts BUNQ_TIME_SCALE only against the sandbox, and only a fraction", () => {
+    expect(loadConfig({ TELEGRAM_BOT_TOKEN: TOKEN }).bunq.timeScale).toBe(1);
+    expect(loadConfig({ TELEGRAM_BOT_TOKEN: TOKEN, BUNQ_TIME_SCALE: "0.05" }).bunq.timeScale).toBe(0.05);
+    expect(errorOf({ TELEGRAM_BOT_TOKEN: TOKEN, BUNQ_TIME_SCALE: "2" })).toContain("BUNQ_TIME_SCALE");
+    expect(
+      errorOf({
+        TELEGRAM_BOT_TOKEN: TOKEN,
+        BUNQ_TIME_SCALE: "0.1",
+        BUNQ_ENVIRONMENT: "production",
+        BUNQ_PSD2_CERT_PATH: "/etc/qseal.pem",
+        BUNQ_PSD2_KEY_PATH: "/etc/qseal.key",
+      }),
+    ).toBe(
+      "Configuration error: BUNQ_TIME_SCALE is for emulators only and cannot be used with BUNQ_ENVIRONMENT=production",
+    );
+  });
+
   it("switches bunq URLs with the environment and lets each be overridden", () => {
     const config = loadConfig({
       TELEGRAM_BOT_TOKEN: TOKEN,

@@ -388,7 +388,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       await control.clearCalls();
       const violations = bunq.specViolations().slice(violationsSeen);
       violationsSeen += violations.length;
-      expect(rejected, "Bot API calls the Telegram emulator rejected").toEqual([]);
+      expect(
+        rejected.map((call) => `${call.method}: ${call.description ?? ""}`),
+        "Bot API calls the Telegram emulator rejected",
+      ).toEqual([]);
       expect(violations, "bunq responses outside bunq's OpenAPI spec").toEqual([]);
     },
     async close() {

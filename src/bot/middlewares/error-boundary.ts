@@ -21,8 +21,7 @@ export function errorBoundary(logger: Logger) {
   return async (error: BotError<BotContext>): Promise<void> => {
     const { ctx } = error;
     const cause = error.error instanceof Error ? error.error : new Error(String(error.error));
-    const expected = cause instanceof NotConnectedError || cause instanceof ConsentRevokedError;
-    logger[expected ? "info" : "error"](
+    logger[levelFor(cause)](
       {
         updateId: ctx.update.update_id,
         err: { name: cause.name, message: cause.message, ...responseIdOf(cause) },
@@ -36,6 +35,21 @@ export function errorBoundary(logger: Logger) {
     }
     await ctx.reply(userMessage(cause)).catch(() => undefined);
   };
+}
+
+/** The user's state (not connected) is routine; bunq being unavailable or refusing is bunq's; the rest is ours. */
+function levelFor(error: Error): "info" | "warn" | "error" {
+  if (error instanceof NotConnectedError || error instanceof ConsentRevokedError) return "info";
+  if (
+    error instanceof BunqUserError ||
+    error instanceof MaintenanceError ||
+    error instanceof RateLimitedError ||
+    error instanceof NetworkError ||
+    error instanceof ServerError
+  ) {
+    return "warn";
+  }
+  return "error";
 }
 
 const responseIdOf = (error: Error) =>
