@@ -558,6 +558,23 @@ describe.each<Delivery>(["polling", "webhook"])("banking commands end to end, %s
         const { replies: status } = await p.press(reply!, "Check status", 1);
         expect(status[0]!.text).toMatch(/waiting to be paid/);
       }
+      const audits = await stack.withDatabase((db) =>
+        db
+          .select()
+          .from(auditLog)
+          .where(eq(auditLog.subject, pseudonym(p.user.id))),
+      );
+      expect(audits.map((a) => a.action)).toEqual([
+        "bunq.connected",
+        "request_inquiry.created",
+        "bunqme_tab.created",
+      ]);
+      expect(audits[1]!.details).toMatchObject({
+        amount: "1500",
+        currency: "EUR",
+        counterpartyType: "EMAIL",
+      });
+      expect(JSON.stringify(audits)).not.toContain("friend@example.com");
       const state = await bunqUser(sandbox);
       expect(state.request_inquiries).toHaveLength(1);
       expect(state.request_inquiries[0]!.status).toBe("PENDING");
@@ -571,14 +588,23 @@ describe.each<Delivery>(["polling", "webhook"])("banking commands end to end, %s
     "/disconnect leaves no token, context, conversation or session behind, and /balance then asks to connect",
     async () => {
       const { p, sandbox } = await newConnectedPerson("Dora");
-      await p.say("/balance"); // opens a bunq session for the chat
       expect((await bunqUser(sandbox)).active_sessions).toBeGreaterThan(0);
+      // Filters pointing at this bot (user-wide and on one account) and one of another app.
+      const ours = { category: "MUTATION", target: `${stack.baseUrl}/bunq/callback` };
+      const theirs = { category: "MUTATION", target: "https://other-app.example/hook" };
+      await stack.bunqControl("POST", `/users/${sandbox.user_id}/notification-filters`, {
+        filters: [ours, theirs],
+      });
+      await stack.bunqControl("POST", `/users/${sandbox.user_id}/notification-filters`, {
+        account_id: sandbox.accounts[1]!.id,
+        filters: [ours],
+      });
       const [question] = await p.say("/disconnect");
       const { replies } = await p.press(question!, "Yes, disconnect", 1);
       expect(replies[0]!.text).toContain("Disconnected.");
       const state = await bunqUser(sandbox);
       expect(state.active_sessions).toBe(0);
-      expect(state.notification_filters).toEqual([]);
+      expect(state.notification_filters).toEqual([theirs]);
       const rows = await stack.withDatabase(async (db) => ({
         chats: await db.select().from(telegramChats).where(eq(telegramChats.chatId, p.user.id)),
         connections: await db.select().from(bunqConnections).where(eq(bunqConnections.chatId, p.user.id)),

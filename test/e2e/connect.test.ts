@@ -195,6 +195,80 @@ describe.each<Delivery>(["polling", "webhook"])("/connect end to end, %s deliver
   });
 
   it(
+    "a wrong code, an expired link and a confirmation never given each end clearly with nothing stored",
+    async () => {
+      const sandbox = await stack.createSandboxUser({ display_name: `Nobody ${delivery}` });
+      const approve = async (url: string) => {
+        const link = new URL(url);
+        const { location } = await stack.bunqControl<{ location: string }>("POST", "/oauth/authorize", {
+          client_id: link.searchParams.get("client_id"),
+          redirect_uri: link.searchParams.get("redirect_uri"),
+          state: link.searchParams.get("state"),
+          user_id: sandbox.user_id,
+        });
+        return location;
+      };
+      const expireStates = (chatId: number) =>
+        stack.withDatabase((db) =>
+          db
+            .update(oauthStates)
+            .set({ expiresAt: new Date(Date.now() - 1000) })
+            .where(eq(oauthStates.chatId, chatId)),
+        );
+      const lastBotText = async (chatId: number, count: number) =>
+        (await stack.control.waitForBotMessages(chatId, count)).messages.at(-1)?.text;
+
+      // A code bunq does not know.
+      const wrong = await newUser("Walt", `walt_${delivery}`);
+      const wrongUrl = new URL(await requestLink(wrong));
+      const wrongPage = await fetch(
+        `${stack.callbackUrl}?${new URLSearchParams({ state: wrongUrl.searchParams.get("state")!, code: "not-a-code" }).toString()}`,
+      );
+      expect(wrongPage.status).toBe(400);
+      expect(await lastBotText(wrong.id, 4)).toBe(
+        "bunq did not accept the authorization. Please send /connect again.",
+      );
+
+      // Consent given after the link's 10 minutes.
+      const late = await newUser("Lara", `lara_${delivery}`);
+      const lateUrl = await requestLink(late);
+      await expireStates(late.id);
+      expect((await fetch(await approve(lateUrl))).status).toBe(400);
+      expect(await lastBotText(late.id, 4)).toBe("That /connect link expired. Send /connect for a new one.");
+
+      // Consent given, but Confirm pressed after another 10 minutes.
+      const idle = await newUser("Ivo", `ivo_${delivery}`);
+      const idleUrl = await requestLink(idle);
+      const confirmPage = await fetch(await approve(idleUrl));
+      expect(confirmPage.status).toBe(200);
+      const csrf = /name="csrf" value="([^"]+)"/.exec(await confirmPage.text())?.[1];
+      await expireStates(idle.id);
+      const confirmed = await fetch(`${stack.baseUrl}/oauth/confirm`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({
+          state: new URL(idleUrl).searchParams.get("state")!,
+          csrf: csrf!,
+        }).toString(),
+      });
+      expect(confirmed.status).toBe(400);
+      expect(await lastBotText(idle.id, 4)).toBe(
+        "The confirmation was not given in time. Send /connect to try again.",
+      );
+
+      const stored = await stack.withDatabase(async (db) => ({
+        connections: await db.select().from(bunqConnections),
+        states: await db.select().from(oauthStates),
+      }));
+      for (const chatId of [wrong.id, late.id, idle.id]) {
+        expect(stored.connections.filter((c) => c.chatId === chatId)).toEqual([]);
+        expect(stored.states.filter((st) => st.chatId === chatId)).toEqual([]);
+      }
+    },
+    SLOW,
+  );
+
+  it(
     "/connect in a group is refused with an explanation and stores nothing",
     async () => {
       const user = await newUser("Gus", `gus_${delivery}`);

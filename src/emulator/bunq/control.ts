@@ -56,6 +56,11 @@ const newFault = z.object({
   times: z.number().int().min(1).default(1),
 });
 
+const filterSeed = z.object({
+  account_id: z.number().int().optional(),
+  filters: z.array(z.object({ category: z.string().min(1), target: z.string().url() })).min(1),
+});
+
 const authorizeShortcut = z.object({
   client_id: z.string(),
   redirect_uri: z.string(),
@@ -164,6 +169,18 @@ export function handleControl(deps: ControlDeps, method: string, path: string, j
         ...state.accountsOf(user.id).map((a) => `account:${a.id}`),
       ].flatMap((scope) => state.filters.get(scope) ?? []),
     };
+  }
+  if (method === "POST" && (match = /^\/users\/(\d+)\/notification-filters$/.exec(path))) {
+    // Filters some app registered for the user (or one account), as if set through the API.
+    const spec = parse(filterSeed, json);
+    const userId = Number(match[1]);
+    if (!state.users.has(userId)) throw new ControlError(404, "no such user");
+    if (spec.account_id !== undefined && state.accounts.get(spec.account_id)?.userId !== userId) {
+      throw new ControlError(404, "no such account for that user");
+    }
+    const scope = spec.account_id === undefined ? `user:${userId}` : `account:${spec.account_id}`;
+    state.filters.set(scope, [...(state.filters.get(scope) ?? []), ...spec.filters]);
+    return { scope, filters: state.filters.get(scope) };
   }
   if (method === "POST" && (match = /^\/users\/(\d+)\/revoke-grants$/.exec(path))) {
     // The user removes the app in the bunq app: its tokens and their sessions stop working.

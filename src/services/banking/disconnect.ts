@@ -4,6 +4,7 @@
  * a pseudonymised audit record.
  */
 import { eq } from "drizzle-orm";
+import { listMonetaryAccounts } from "../../bunq/accounts.js";
 import { removeCallbackFilters } from "../../bunq/notification-filters.js";
 import type { Database } from "../../db/client.js";
 import { bunqApiContexts, kvStore, oauthStates, telegramChats } from "../../db/schema.js";
@@ -26,6 +27,9 @@ export async function disconnect(deps: DisconnectDeps, chatId: number): Promise<
   try {
     const context = await deps.contexts.forChat(chatId);
     await removeCallbackFilters(context, deps.callbackTarget);
+    for (const account of await listMonetaryAccounts(context)) {
+      await removeCallbackFilters(context, deps.callbackTarget, account.id);
+    }
     await context.endSession();
   } catch (error) {
     bunqCleanedUp = false;
