@@ -299,6 +299,7 @@ describe.each<Delivery>(["polling", "webhook"])("banking commands end to end, %s
       ]);
       const final = await p.edited(summary.message_id, (m) => m.text?.includes("✔ Paid.") ?? false);
       expect(final.buttons).toEqual([]);
+      expect(final.entities).toEqual(summary.entities); // still formatted as the summary was
       await stack.control.redeliverUpdate(first.press.update_id!);
       await new Promise((resolve) => setTimeout(resolve, 1500));
       // The second tap is told the payment was already handled; the redelivered one has no effect.

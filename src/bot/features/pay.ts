@@ -76,12 +76,17 @@ function outcomeText(outcome: ConfirmOutcome): string {
   }
 }
 
-/** The summary's final state: text plus outcome, and no more Confirm/Cancel buttons. */
+/**
+ * The summary's final state: its text with the outcome appended, and no more Confirm/Cancel.
+ * The summary's own entities are sent back (their offsets still hold, as text is only added at
+ * the end), so it keeps its formatting.
+ */
 async function finalEdit(ctx: BotContext, text: string, keyboard?: ReturnType<typeof draftStatusKeyboard>) {
+  const entities = ctx.callbackQuery?.message?.entities;
   await editOrIgnoreUnchanged(() =>
-    ctx.editMessageText(
-      text,
-      keyboard ? { reply_markup: keyboard } : { reply_markup: { inline_keyboard: [] } },
-    ),
+    ctx.editMessageText(text, {
+      reply_markup: keyboard ?? { inline_keyboard: [] },
+      ...(entities ? { entities } : {}),
+    }),
   );
 }
