@@ -96,6 +96,7 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
     environment: config.bunq.environment,
     redirectUri: oauthCallbackUrl(config),
     contexts: contextStore,
+    retirePrevious: (chatId) => contexts.retire(chatId),
     oauth: bunqOAuthAdapter({
       authorizeUrl: config.bunq.oauthAuthorizeUrl,
       tokenUrl: config.bunq.oauthTokenUrl,

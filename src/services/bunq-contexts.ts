@@ -78,6 +78,23 @@ export class BunqContexts {
     }
   }
 
+  /**
+   * Ends the chat's current bunq session (best effort) before a reconnect replaces its context,
+   * so the old connection leaves nothing open at bunq.
+   */
+  async retire(chatId: number): Promise<void> {
+    const principal = connectionPrincipal(chatId);
+    const state = await this.#deps.context.store.load(principal);
+    this.forget(chatId);
+    if (!state?.session) return;
+    try {
+      const context = await ApiContext.open(principal, state.secret, this.#deps.context);
+      await context.endSession();
+    } catch {
+      // The token may already be revoked; the session then expires on its own.
+    }
+  }
+
   /** Drops the cached context (after disconnect or revocation). */
   forget(chatId: number): void {
     this.#open.delete(chatId);

@@ -127,9 +127,15 @@ describe.each<Delivery>(["polling", "webhook"])("banking commands end to end, %s
   type Person = ReturnType<typeof person>;
 
   /** /connect, bunq consent (via the emulator's shortcut) and our confirmation page. */
+  /** /connect, then consent and confirmation (see authorize). */
   async function connect(p: Person, sandbox: SandboxUser) {
     const [link] = await p.say("/connect", 2);
-    const url = new URL(String(link!.buttons[0]![0]!.url));
+    return authorize(p, sandbox, link!);
+  }
+
+  /** bunq consent for the link's button (via the emulator's shortcut), then our confirmation page. */
+  async function authorize(p: Person, sandbox: SandboxUser, link: TranscriptMessage) {
+    const url = new URL(String(link.buttons[0]![0]!.url));
     const { location } = await stack.bunqControl<{ location: string }>("POST", "/oauth/authorize", {
       client_id: url.searchParams.get("client_id"),
       redirect_uri: url.searchParams.get("redirect_uri"),
@@ -145,13 +151,10 @@ describe.each<Delivery>(["polling", "webhook"])("banking commands end to end, %s
       body: new URLSearchParams({ state: url.searchParams.get("state")!, csrf: csrf! }).toString(),
     });
     expect(confirmed.status).toBe(200);
-    const [connected] = await (async () => {
-      await stack.control.waitForBotMessages(p.user.id, (await p.botMessages()).length, 20_000);
-      return until(async () => {
-        const last = (await p.botMessages()).at(-1);
-        return last?.text?.startsWith("Connected:") ? [last] : undefined;
-      }, "the connected message");
-    })();
+    const connected = await until(async () => {
+      const last = (await p.botMessages()).at(-1);
+      return last?.text?.startsWith("Connected:") ? last : undefined;
+    }, "the connected message");
     await p.skipSeen();
     return connected;
   }
@@ -581,6 +584,31 @@ describe.each<Delivery>(["polling", "webhook"])("banking commands end to end, %s
       expect(state.request_inquiries[0]!.status).toBe("PENDING");
       expect(state.bunqme_tabs).toHaveLength(1);
       expect(state.bunqme_tabs[0]!.status).toBe("WAITING_FOR_PAYMENT");
+    },
+    SLOW,
+  );
+
+  it(
+    "reconnecting replaces the connection cleanly: one connection, one context, one bunq session",
+    async () => {
+      const { p, sandbox } = await newConnectedPerson("Remy");
+      const [offer] = await p.say("/connect");
+      expect(offer!.text).toContain("already connected to Sam Sandbox");
+      const { replies } = await p.press(offer!, "Reconnect", 2);
+      const reconnected = await authorize(p, sandbox, replies[0]!);
+      expect(reconnected.text).toBe("Connected: Sam Sandbox, 3 accounts");
+      expect((await bunqUser(sandbox)).active_sessions).toBe(1);
+      const [balance] = await p.say("/balance");
+      expect(balance!.text).toContain("Total: €1,750.50");
+      const rows = await stack.withDatabase(async (db) => ({
+        connections: await db.select().from(bunqConnections).where(eq(bunqConnections.chatId, p.user.id)),
+        contexts: await db
+          .select()
+          .from(bunqApiContexts)
+          .where(eq(bunqApiContexts.principal, `connection:${p.user.id}`)),
+      }));
+      expect(rows.connections).toHaveLength(1);
+      expect(rows.contexts).toHaveLength(1);
     },
     SLOW,
   );

@@ -28,6 +28,8 @@ export interface ConnectDeps {
   notify(chatId: number, text: string): Promise<void>;
   /** Where the confirmed connection's API context is kept (the database in the app). */
   contexts?: ApiContextStore;
+  /** Ends what the chat's previous connection left open at bunq, before a reconnect replaces it. */
+  retirePrevious?(chatId: number): Promise<void>;
   /** Runs after a connection is stored (e.g. switch the chat's command menu). */
   onConnected?(chatId: number): Promise<void>;
   now?: () => Date;
@@ -206,6 +208,7 @@ export class ConnectService {
       return true;
     });
     if (!stored) return { kind: "invalid" };
+    await this.#deps.retirePrevious?.(chatId);
     if (pending.context) await this.#deps.contexts?.save(parseContextState(pending.context));
     await this.#deps.onConnected?.(chatId);
     const accounts = pending.accountCount === 1 ? "1 account" : `${pending.accountCount} accounts`;
