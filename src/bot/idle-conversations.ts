@@ -7,6 +7,7 @@ import type { Api } from "grammy";
 import type { Database } from "../db/client.js";
 import { deleteStale } from "../db/kv-storage.js";
 import type { Logger } from "../logger.js";
+import { runPeriodically } from "../periodic.js";
 
 export const CONVERSATION_KEY_PREFIX = "conversation:";
 export const CONVERSATION_IDLE_MS = 10 * 60_000;
@@ -21,7 +22,6 @@ export interface IdleSweeperOptions {
 
 export function startIdleSweeper(options: IdleSweeperOptions): { stop(): Promise<void> } {
   const idleMs = options.idleMs ?? CONVERSATION_IDLE_MS;
-  let running: Promise<void> = Promise.resolve();
   const sweep = async () => {
     const chats = await deleteStale(options.db, CONVERSATION_KEY_PREFIX, new Date(Date.now() - idleMs));
     for (const chat of chats) {
@@ -38,20 +38,9 @@ export function startIdleSweeper(options: IdleSweeperOptions): { stop(): Promise
         );
     }
   };
-  const tick = () => {
-    running = running.then(sweep).catch((error: unknown) => {
-      options.logger.error({ err: { message: String(error) } }, "idle conversation sweep failed");
-    });
-  };
-  tick();
-  const timer = setInterval(tick, options.intervalMs ?? 30_000);
-  timer.unref();
-  return {
-    async stop() {
-      clearInterval(timer);
-      await running;
-    },
-  };
+  return runPeriodically(sweep, options.intervalMs ?? 30_000, (error) =>
+    options.logger.error({ err: { message: String(error) } }, "idle conversation sweep failed"),
+  );
 }
 
 export const conversationKey = (chatId: number) => `${CONVERSATION_KEY_PREFIX}${chatId}`;

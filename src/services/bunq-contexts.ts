@@ -57,6 +57,12 @@ export class BunqContexts {
     return context;
   }
 
+  /** Runs `call` with the chat's context (see `forChat` and `use`). */
+  async run<T>(chatId: number, call: (context: ApiContext) => Promise<T>): Promise<T> {
+    const context = await this.forChat(chatId);
+    return this.use(chatId, () => call(context));
+  }
+
   /**
    * Runs a bunq call for the chat, turning "bunq refuses to open a session with this token"
    * into ConsentRevokedError and marking the connection revoked, so the user is asked to

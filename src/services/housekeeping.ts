@@ -7,6 +7,7 @@ import { lt } from "drizzle-orm";
 import type { Database } from "../db/client.js";
 import { oauthStates, processedUpdates } from "../db/schema.js";
 import type { Logger } from "../logger.js";
+import { runPeriodically } from "../periodic.js";
 
 const UPDATE_IDS_KEPT_MS = 48 * 60 * 60_000;
 const EXPIRED_STATES_KEPT_MS = 60 * 60_000;
@@ -28,22 +29,12 @@ export async function housekeeping(
 
 /** Runs housekeeping now and then every `intervalMs` until stopped. */
 export function startHousekeeping(db: Database, logger: Logger, intervalMs = 60 * 60_000) {
-  let running: Promise<void> = Promise.resolve();
-  const tick = () => {
-    running = running
-      .then(async () => {
-        const removed = await housekeeping(db);
-        if (removed.updates + removed.states > 0) logger.info(removed, "housekeeping removed old rows");
-      })
-      .catch((error: unknown) => logger.error({ err: { message: String(error) } }, "housekeeping failed"));
-  };
-  tick();
-  const timer = setInterval(tick, intervalMs);
-  timer.unref();
-  return {
-    async stop() {
-      clearInterval(timer);
-      await running;
+  return runPeriodically(
+    async () => {
+      const removed = await housekeeping(db);
+      if (removed.updates + removed.states > 0) logger.info(removed, "housekeeping removed old rows");
     },
-  };
+    intervalMs,
+    (error) => logger.error({ err: { message: String(error) } }, "housekeeping failed"),
+  );
 }

@@ -82,6 +82,9 @@ describe.each<Delivery>(["polling", "webhook"])("banking commands end to end, %s
 
   const bunqUser = (sandbox: SandboxUser) =>
     stack.bunqControl<EmulatedUser>("GET", `/users/${sandbox.user_id}`);
+  /** The balances bunq holds for the user's accounts, in the order they were created. */
+  const balancesIn = async (sandbox: SandboxUser) =>
+    (await bunqUser(sandbox)).accounts.map((account) => account.balance);
 
   /** A person in a private chat: sends text, presses buttons, reads what the bot answered. */
   function person(user: SimUser) {
@@ -225,8 +228,7 @@ describe.each<Delivery>(["polling", "webhook"])("banking commands end to end, %s
         balance!.message_id,
         (m) => m.text?.includes("Main: €479.75") ?? false,
       );
-      const state = await bunqUser(sandbox);
-      expect(state.accounts.map((a) => a.balance)).toEqual(["479.75", "1000.00", "250.50"]);
+      expect(await balancesIn(sandbox)).toEqual(["479.75", "1000.00", "250.50"]);
       expect(refreshed.text).toContain("Total: €1,730.25");
     },
     SLOW,
@@ -310,8 +312,7 @@ describe.each<Delivery>(["polling", "webhook"])("banking commands end to end, %s
       expect(notes).toHaveLength(1);
       await p.skipSeen();
 
-      const state = await bunqUser(sandbox);
-      expect(state.accounts.map((a) => a.balance)).toEqual(["487.50", "1012.50", "250.50"]);
+      expect(await balancesIn(sandbox)).toEqual(["487.50", "1012.50", "250.50"]);
       const { intents, audits } = await stack.withDatabase(async (db) => ({
         intents: await db.select().from(paymentIntents).where(eq(paymentIntents.chatId, p.user.id)),
         audits: await db
@@ -396,11 +397,7 @@ describe.each<Delivery>(["polling", "webhook"])("banking commands end to end, %s
       await p.press(summary, "Confirm");
       const final = await p.edited(summary.message_id, (m) => m.text?.includes("expired") ?? false);
       expect(final.buttons).toEqual([]);
-      expect((await bunqUser(sandbox)).accounts.map((a) => a.balance)).toEqual([
-        "500.00",
-        "1000.00",
-        "250.50",
-      ]);
+      expect(await balancesIn(sandbox)).toEqual(["500.00", "1000.00", "250.50"]);
     },
     SLOW,
   );
@@ -425,11 +422,7 @@ describe.each<Delivery>(["polling", "webhook"])("banking commands end to end, %s
       expect(summary.text).toContain("From: Main");
       await p.press(summary, "Confirm");
       await p.edited(summary.message_id, (m) => m.text?.includes("✔ Paid.") ?? false);
-      expect((await bunqUser(sandbox)).accounts.map((a) => a.balance)).toEqual([
-        "497.00",
-        "1003.00",
-        "250.50",
-      ]);
+      expect(await balancesIn(sandbox)).toEqual(["497.00", "1003.00", "250.50"]);
     },
     SLOW,
   );
@@ -471,7 +464,7 @@ describe.each<Delivery>(["polling", "webhook"])("banking commands end to end, %s
       expect(replies[0]!.text).toContain("already confirmed or cancelled");
       await new Promise((resolve) => setTimeout(resolve, 4500)); // let the slow answer land
       expect(await paymentPosts()).toBeLessThanOrEqual(postsBefore + 1);
-      const balances = (await bunqUser(sandbox)).accounts.map((a) => a.balance);
+      const balances = await balancesIn(sandbox);
       expect([
         ["500.00", "1000.00", "250.50"],
         ["496.00", "1004.00", "250.50"],
@@ -504,11 +497,7 @@ describe.each<Delivery>(["polling", "webhook"])("banking commands end to end, %s
       await stack.bunqControl("POST", "/sessions/expire", {});
       const [renewed] = await p.say("/balance");
       expect(renewed!.text).toContain("Total: €1,750.50");
-      expect((await bunqUser(sandbox)).accounts.map((a) => a.balance)).toEqual([
-        "500.00",
-        "1000.00",
-        "250.50",
-      ]);
+      expect(await balancesIn(sandbox)).toEqual(["500.00", "1000.00", "250.50"]);
     },
     SLOW,
   );
@@ -533,11 +522,7 @@ describe.each<Delivery>(["polling", "webhook"])("banking commands end to end, %s
       expect(balance!.text).toContain("Total: €1,750.50");
       const [afterwards] = await p.say("5");
       expect(afterwards!.text).toContain("I did not understand that");
-      expect((await bunqUser(sandbox)).accounts.map((a) => a.balance)).toEqual([
-        "500.00",
-        "1000.00",
-        "250.50",
-      ]);
+      expect(await balancesIn(sandbox)).toEqual(["500.00", "1000.00", "250.50"]);
     },
     SLOW,
   );

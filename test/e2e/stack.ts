@@ -22,13 +22,13 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import postgres from "postgres";
 import { expect } from "vitest";
 import { openDatabase, type Database, type DatabaseHandle } from "../../src/db/client.js";
 import { Keyring } from "../../src/db/crypto.js";
 import { startBunqEmulator, type BunqEmulator } from "../../src/emulator/bunq/index.js";
 import { TelegramEmulatorClient } from "../../src/emulator/telegram/control-client.js";
 import { startTelegramEmulator, type TelegramEmulator } from "../../src/emulator/telegram/index.js";
+import { scratchPostgresDatabase } from "../helpers/databases.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const TSX = join(ROOT, "node_modules/.bin/tsx");
@@ -130,7 +130,7 @@ interface PreparedDatabase {
   drop(): Promise<void>;
 }
 
-/** A fresh, randomly named Postgres database (like test/helpers/databases.ts), or a PGlite dir. */
+/** A fresh, randomly named Postgres database, or a PGlite dir. */
 async function prepareDatabase(adminUrl: string | undefined, dataDir: string): Promise<PreparedDatabase> {
   if (!adminUrl) {
     return {
@@ -140,21 +140,12 @@ async function prepareDatabase(adminUrl: string | undefined, dataDir: string): P
       drop: async () => undefined,
     };
   }
-  const name = `bunqbot_e2e_${randomBytes(6).toString("hex")}`;
-  const admin = postgres(adminUrl, { max: 1, onnotice: () => undefined });
-  await admin.unsafe(`create database ${name}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
+  const scratch = await scratchPostgresDatabase(adminUrl, "bunqbot_e2e");
   return {
     backend: "postgres",
-    env: { DATABASE_URL: url.toString(), DATA_DIR: dataDir },
-    open: () => openDatabase({ kind: "postgres", url: url.toString() }),
-    async drop() {
-      const cleanup = postgres(adminUrl, { max: 1, onnotice: () => undefined });
-      await cleanup.unsafe(`drop database if exists ${name} with (force)`);
-      await cleanup.end();
-    },
+    env: { DATABASE_URL: scratch.url, DATA_DIR: dataDir },
+    open: () => openDatabase({ kind: "postgres", url: scratch.url }),
+    drop: () => scratch.drop(),
   };
 }
 

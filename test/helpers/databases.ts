@@ -18,24 +18,38 @@ const pglite: TestBackend = {
   open: async () => openDatabase({ kind: "memory" }),
 };
 
+/** A new, randomly named database on the server of `adminUrl`, and how to drop it again. */
+export async function scratchPostgresDatabase(
+  adminUrl: string,
+  prefix = "bunqbot_test",
+): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `${prefix}_${randomBytes(6).toString("hex")}`;
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => undefined });
+  await admin.unsafe(`create database ${name}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const cleanup = postgres(adminUrl, { max: 1, onnotice: () => undefined });
+      await cleanup.unsafe(`drop database if exists ${name} with (force)`);
+      await cleanup.end();
+    },
+  };
+}
+
 function postgresBackend(adminUrl: string): TestBackend {
   return {
     name: "postgres",
     async open() {
-      const name = `bunqbot_test_${randomBytes(6).toString("hex")}`;
-      const admin = postgres(adminUrl, { max: 1, onnotice: () => undefined });
-      await admin.unsafe(`create database ${name}`);
-      await admin.end();
-      const url = new URL(adminUrl);
-      url.pathname = `/${name}`;
-      const handle = openDatabase({ kind: "postgres", url: url.toString() });
+      const scratch = await scratchPostgresDatabase(adminUrl);
+      const handle = openDatabase({ kind: "postgres", url: scratch.url });
       return {
         ...handle,
         async close() {
           await handle.close();
-          const cleanup = postgres(adminUrl, { max: 1, onnotice: () => undefined });
-          await cleanup.unsafe(`drop database if exists ${name} with (force)`);
-          await cleanup.end();
+          await scratch.drop();
         },
       };
     },

@@ -10,7 +10,7 @@ import { formatMoney, localeFor } from "../format/money.js";
 import { escapeHtml } from "../format/text.js";
 import { paymentDecisionKeyboard, type AccountChoice } from "../keyboards.js";
 import {
-  activeAccountChoices,
+  activeAccountsOrSay,
   askAmount,
   askCounterparty,
   askDescription,
@@ -28,11 +28,8 @@ const BUNQ_DESCRIPTION_MAX = 4000;
 
 export async function payConversation(conversation: BankConversation, ctx: ConversationContext) {
   const chatId = ctx.chat!.id;
-  const accounts = await activeAccountChoices(conversation, chatId);
-  if (accounts.length === 0) {
-    await ctx.reply("You have no active account to pay from.");
-    return;
-  }
+  const accounts = await activeAccountsOrSay(conversation, ctx, "You have no active account to pay from.");
+  if (!accounts) return;
   const from = await chooseAccount(conversation, ctx, "Pay from which account?", accounts);
   const ownTargets = accounts.filter((a) => a.id !== from.id && a.iban && a.currency === from.currency);
   const recipient = await askCounterparty(
@@ -53,16 +50,15 @@ export async function payConversation(conversation: BankConversation, ctx: Conve
   );
   const to = counterpartyOf(recipient);
   const ownAccount = recipient.kind === "own";
-  const { nonce } = await conversation.external(async (outer) => {
-    const prepared = await outer.services.payments.prepare(chatId, {
+  const nonce = await conversation.external((outer) =>
+    outer.services.payments.prepare(chatId, {
       fromAccountId: from.id,
       amount: { minor: BigInt(amount.minor), currency: amount.currency },
       to,
       description,
       ownAccount,
-    });
-    return { nonce: prepared.nonce };
-  });
+    }),
+  );
   const locale = localeFor(ctx.from?.language_code);
   await ctx.reply(
     [

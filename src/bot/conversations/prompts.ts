@@ -19,14 +19,22 @@ export interface StoredAmount {
   currency: string;
 }
 
-/** The chat's active accounts, fetched once and replayed from the conversation's log after that. */
-export function activeAccountChoices(
+/**
+ * The chat's active accounts, fetched once and replayed from the conversation's log after that;
+ * undefined (after telling the user `whenNone`) when there are none.
+ */
+export async function activeAccountsOrSay(
   conversation: BankConversation,
-  chatId: number,
-): Promise<AccountChoice[]> {
-  return conversation.external(async (outer) =>
+  ctx: ConversationContext,
+  whenNone: string,
+): Promise<AccountChoice[] | undefined> {
+  const chatId = ctx.chat!.id;
+  const accounts = await conversation.external(async (outer) =>
     (await outer.services.accounts.activeAccounts(chatId)).map(accountChoice),
   );
+  if (accounts.length > 0) return accounts;
+  await ctx.reply(whenNone);
+  return undefined;
 }
 
 type Answer = { kind: "text"; text: string } | { kind: "button"; data: string };

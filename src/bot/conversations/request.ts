@@ -7,7 +7,7 @@ import { InputFile } from "grammy";
 import QRCode from "qrcode";
 import { moneyRequestKeyboard } from "../keyboards.js";
 import {
-  activeAccountChoices,
+  activeAccountsOrSay,
   askAmount,
   askCounterparty,
   askDescription,
@@ -22,11 +22,12 @@ export const REQUEST_CONVERSATION = "request";
 
 export async function requestConversation(conversation: BankConversation, ctx: ConversationContext) {
   const chatId = ctx.chat!.id;
-  const accounts = await activeAccountChoices(conversation, chatId);
-  if (accounts.length === 0) {
-    await ctx.reply("You have no active account to receive money on.");
-    return;
-  }
+  const accounts = await activeAccountsOrSay(
+    conversation,
+    ctx,
+    "You have no active account to receive money on.",
+  );
+  if (!accounts) return;
   const into = await chooseAccount(conversation, ctx, "Which account should receive the money?", accounts);
   const amount = await askAmount(
     conversation,

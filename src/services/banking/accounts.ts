@@ -20,8 +20,7 @@ export class AccountsService {
   constructor(private readonly contexts: BunqContexts) {}
 
   async accounts(chatId: number): Promise<MonetaryAccount[]> {
-    const context = await this.contexts.forChat(chatId);
-    return this.contexts.use(chatId, () => listMonetaryAccounts(context));
+    return this.contexts.run(chatId, listMonetaryAccounts);
   }
 
   async activeAccounts(chatId: number): Promise<MonetaryAccount[]> {
@@ -44,8 +43,7 @@ export class AccountsService {
 
   /** One page of an account's payments, newest first; the cursor comes from an earlier page. */
   async payments(chatId: number, accountId: number, cursor: PageCursor): Promise<PaymentPage> {
-    const context = await this.contexts.forChat(chatId);
-    return this.contexts.use(chatId, () =>
+    return this.contexts.run(chatId, (context) =>
       listPaymentsPage(context, accountId, { count: TRANSACTIONS_PAGE_SIZE, ...cursor }),
     );
   }

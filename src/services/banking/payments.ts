@@ -37,21 +37,23 @@ export type ConfirmOutcome =
   | { kind: "already_handled"; status: string }
   | { kind: "not_found" };
 
-export class PaymentsService {
-  readonly #now: () => Date;
+/** The chat's payment with this nonce, still waiting for a decision. */
+const awaitingConfirmation = (chatId: number, nonce: string) =>
+  and(
+    eq(paymentIntents.nonce, nonce),
+    eq(paymentIntents.chatId, chatId),
+    eq(paymentIntents.status, "awaiting_confirmation"),
+  );
 
+export class PaymentsService {
   constructor(
     private readonly db: Database,
     private readonly contexts: BunqContexts,
-    now?: () => Date,
-  ) {
-    this.#now = now ?? (() => new Date());
-  }
+  ) {}
 
   /** Stores the payment the summary describes; the nonce goes into its Confirm button. */
-  async prepare(chatId: number, draft: PaymentDraft): Promise<{ nonce: string; expiresAt: Date }> {
+  async prepare(chatId: number, draft: PaymentDraft): Promise<string> {
     const nonce = randomBytes(12).toString("base64url");
-    const expiresAt = new Date(this.#now().getTime() + CONFIRMATION_TTL_MS);
     await this.db.insert(paymentIntents).values({
       nonce,
       chatId,
@@ -62,23 +64,16 @@ export class PaymentsService {
       counterparty: { ...draft.to },
       description: draft.description,
       status: "awaiting_confirmation",
-      expiresAt,
+      expiresAt: new Date(Date.now() + CONFIRMATION_TTL_MS),
     });
-    return { nonce, expiresAt };
+    return nonce;
   }
 
   async confirm(chatId: number, nonce: string): Promise<ConfirmOutcome> {
     const [claimed] = await this.db
       .update(paymentIntents)
-      .set({ status: "executing", updatedAt: this.#now() })
-      .where(
-        and(
-          eq(paymentIntents.nonce, nonce),
-          eq(paymentIntents.chatId, chatId),
-          eq(paymentIntents.status, "awaiting_confirmation"),
-          gt(paymentIntents.expiresAt, this.#now()),
-        ),
-      )
+      .set({ status: "executing", updatedAt: new Date() })
+      .where(and(awaitingConfirmation(chatId, nonce), gt(paymentIntents.expiresAt, new Date())))
       .returning();
     if (!claimed) return this.#whyNotClaimed(chatId, nonce);
     const amount: Money = { minor: claimed.amountMinor, currency: claimed.currency };
@@ -167,7 +162,7 @@ export class PaymentsService {
   async recoverInterrupted(): Promise<{ chatId: number; amount: Money; description: string }[]> {
     const interrupted = await this.db
       .update(paymentIntents)
-      .set({ status: "outcome_unknown", updatedAt: this.#now() })
+      .set({ status: "outcome_unknown", updatedAt: new Date() })
       .where(eq(paymentIntents.status, "executing"))
       .returning();
     for (const intent of interrupted) {
@@ -189,21 +184,15 @@ export class PaymentsService {
   async cancel(chatId: number, nonce: string): Promise<boolean> {
     const cancelled = await this.db
       .update(paymentIntents)
-      .set({ status: "cancelled", updatedAt: this.#now() })
-      .where(
-        and(
-          eq(paymentIntents.nonce, nonce),
-          eq(paymentIntents.chatId, chatId),
-          eq(paymentIntents.status, "awaiting_confirmation"),
-        ),
-      )
+      .set({ status: "cancelled", updatedAt: new Date() })
+      .where(awaitingConfirmation(chatId, nonce))
       .returning({ nonce: paymentIntents.nonce });
     return cancelled.length > 0;
   }
 
   async draftStatus(chatId: number, accountId: number, draftId: number): Promise<DraftStatus> {
-    const context = await this.contexts.forChat(chatId);
-    return (await this.contexts.use(chatId, () => readDraftPayment(context, accountId, draftId))).status;
+    return (await this.contexts.run(chatId, (context) => readDraftPayment(context, accountId, draftId)))
+      .status;
   }
 
   async #whyNotClaimed(chatId: number, nonce: string): Promise<ConfirmOutcome> {
@@ -226,7 +215,7 @@ export class PaymentsService {
   ) {
     await this.db
       .update(paymentIntents)
-      .set({ status, bunqId: bunqId ?? null, updatedAt: this.#now() })
+      .set({ status, bunqId: bunqId ?? null, updatedAt: new Date() })
       .where(eq(paymentIntents.nonce, nonce));
   }
 }

@@ -30,18 +30,19 @@ export class RequestsService {
     chatId: number,
     request: { accountId: number; amount: Money; description: string; from?: Counterparty },
   ): Promise<MoneyRequest> {
-    const context = await this.contexts.forChat(chatId);
     const { from } = request;
     const created: MoneyRequest = from
       ? {
           kind: "inquiry",
           accountId: request.accountId,
-          ...(await this.contexts.use(chatId, () => createRequestInquiry(context, { ...request, from }))),
+          ...(await this.contexts.run(chatId, (context) =>
+            createRequestInquiry(context, { ...request, from }),
+          )),
         }
       : {
           kind: "tab",
           accountId: request.accountId,
-          ...(await this.contexts.use(chatId, () => createBunqMeTab(context, request))),
+          ...(await this.contexts.run(chatId, (context) => createBunqMeTab(context, request))),
         };
     await audit(this.db, chatId, from ? "request_inquiry.created" : "bunqme_tab.created", {
       accountId: request.accountId,
@@ -55,8 +56,7 @@ export class RequestsService {
   }
 
   async status(chatId: number, kind: MoneyRequestKind, accountId: number, id: number): Promise<MoneyRequest> {
-    const context = await this.contexts.forChat(chatId);
-    const view = await this.contexts.use(chatId, () =>
+    const view = await this.contexts.run(chatId, (context) =>
       kind === "inquiry" ? readRequestInquiry(context, accountId, id) : readBunqMeTab(context, accountId, id),
     );
     return { kind, accountId, ...view };
