@@ -483,6 +483,26 @@ describe.each<Delivery>(["polling", "webhook"])("banking commands end to end, %s
       const refused = await p.edited(summary.message_id, (m) => m.text?.includes("bunq refused") ?? false);
       expect(refused.text).toMatch(/✖ bunq refused the payment: Insufficient balance\. \(reference [\w-]+\)/);
 
+      // bunq answers a draft payment with a 500: it may exist, so it is reported as unknown, not failed.
+      const [draftFrom] = await p.say("/pay");
+      await p.press(draftFrom!, "Main · EUR", 1);
+      await p.say("NL91 ABNA 0417 1643 00");
+      await p.say("Jan Jansen");
+      await p.say("2");
+      const draftSummary = (await p.say("Coffee"))[0]!;
+      await stack.bunqControl("POST", "/faults", {
+        kind: "status",
+        status: 500,
+        method: "POST",
+        path: "draft-payment$",
+      });
+      await p.press(draftSummary, "Confirm");
+      const unknown = await p.edited(draftSummary.message_id, (m) => m.text?.includes("⚠") ?? false);
+      expect(unknown.text).toContain(
+        "bunq did not confirm the payment. Check the bunq app before trying again",
+      );
+      expect(unknown.buttons).toEqual([]);
+
       // Maintenance on every try: a short message instead of an error dump.
       await stack.bunqControl("POST", "/faults", {
         kind: "maintenance",

@@ -9,13 +9,14 @@ import { randomBytes } from "node:crypto";
 import { and, eq, gt } from "drizzle-orm";
 import type { Counterparty } from "../../bunq/aliases.js";
 import { createDraftPayment, readDraftPayment, type DraftStatus } from "../../bunq/draft-payments.js";
-import { BunqUserError, OutcomeUnknownError } from "../../bunq/errors.js";
+import type { ApiContext } from "../../bunq/api-context.js";
+import { BunqUserError } from "../../bunq/errors.js";
 import type { Money } from "../../bunq/money.js";
 import { createPayment } from "../../bunq/payments.js";
 import type { Database } from "../../db/client.js";
 import { paymentIntents } from "../../db/schema.js";
 import { audit, maskIdentifier } from "../audit.js";
-import type { BunqContexts } from "../bunq-contexts.js";
+import { ConsentRevokedError, type BunqContexts } from "../bunq-contexts.js";
 
 export const CONFIRMATION_TTL_MS = 5 * 60_000;
 
@@ -86,9 +87,19 @@ export class PaymentsService {
       counterpartyType: to.type,
       counterparty: maskIdentifier(to.value),
     };
+    const notSent = async (error: unknown) => {
+      await this.#finish(nonce, "failed", undefined);
+      await audit(this.db, chatId, "payment.failed", summary);
+      return error;
+    };
+    let context: ApiContext;
+    try {
+      context = await this.contexts.forChat(chatId);
+    } catch (error) {
+      throw await notSent(error);
+    }
     let outcome: ConfirmOutcome;
     try {
-      const context = await this.contexts.forChat(chatId);
       if (claimed.kind === "own_account") {
         if (to.type !== "IBAN") throw new Error("own-account payments go to an IBAN");
         const paymentId = await this.contexts.use(chatId, () =>
@@ -113,19 +124,18 @@ export class PaymentsService {
         outcome = { kind: "draft_created", draftId, accountId: claimed.fromAccountId };
       }
     } catch (error) {
-      if (error instanceof OutcomeUnknownError) {
-        outcome = { kind: "outcome_unknown" };
-      } else if (error instanceof BunqUserError) {
+      if (error instanceof BunqUserError) {
         outcome = {
           kind: "refused",
           reason: error.message,
           ...(error.responseId ? { responseId: error.responseId } : {}),
         };
+      } else if (error instanceof ConsentRevokedError) {
+        // bunq answered 401 and would not renew the session: the request was not carried out.
+        throw await notSent(error);
       } else {
-        // Anything else happened before bunq could have acted (no session, no connection…).
-        await this.#finish(nonce, "failed", undefined);
-        await audit(this.db, chatId, "payment.failed", summary);
-        throw error;
+        // The request may have reached bunq (timeout, 5xx, a garbled answer): never guess, never resend.
+        outcome = { kind: "outcome_unknown" };
       }
     }
     const status =
