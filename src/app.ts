@@ -1,18 +1,20 @@
 /**
  * The running application: database, then the HTTP server, then the bot's update delivery.
- * Everything started here is stopped by `stop()` in reverse order, so a SIGTERM lets in-flight
- * updates and requests finish and never cuts a write in half.
+ * `stop()` first stops taking updates and waits (up to the shutdown deadline) for the ones in
+ * hand, then writes what was kept while the database was away, and only then closes the
+ * server, the bunq transport and the database — so a SIGTERM never cuts a handler's writes.
  */
 import { setChatCommands, setDefaultCommands } from "./bot/commands.js";
-import { chooseDelivery } from "./bot/delivery.js";
+import { createDelivery } from "./bot/delivery.js";
 import { conversationKey, startIdleSweeper } from "./bot/idle-conversations.js";
 import { createBot } from "./bot/index.js";
-import { tellInterruptedPayments } from "./bot/interrupted-payments.js";
+import { startIntentReconciler } from "./bot/intent-notices.js";
+import { StartAbortedError, untilTelegramAnswers } from "./bot/updates/telegram-retry.js";
 import { RateLimiter } from "./bunq/rate-limiter.js";
 import { BunqTransport } from "./bunq/transport.js";
 import type { Config } from "./config.js";
 import { DatabaseApiContextStore } from "./db/api-context-store.js";
-import { locationFromConfig, openDatabase } from "./db/client.js";
+import { locationFromConfig, openDatabase, type DatabaseHandle } from "./db/client.js";
 import { loadKeyring } from "./db/keys.js";
 import { DatabaseProviderRegistrationStore } from "./db/provider-registration-store.js";
 import type { Logger } from "./logger.js";
@@ -22,20 +24,44 @@ import { bunqOAuthAdapter } from "./services/connect/bunq-oauth-adapter.js";
 import { ConnectService } from "./services/connect/connect-service.js";
 import { AccountsService } from "./services/banking/accounts.js";
 import { disconnect } from "./services/banking/disconnect.js";
+import { IntentStore } from "./services/banking/intents.js";
+import { MoneyIntents } from "./services/banking/money-intents.js";
 import { PaymentsService } from "./services/banking/payments.js";
 import { RequestsService } from "./services/banking/requests.js";
 import { BunqContexts } from "./services/bunq-contexts.js";
 import { startHousekeeping } from "./services/housekeeping.js";
+import { UpdateInbox } from "./services/update-inbox.js";
+import { WriteBehind } from "./services/write-behind.js";
 import { bunqCallbackUrl, checkProviderSetup, oauthCallbackUrl } from "./services/provider-setup.js";
 
 export interface RunningApp {
   stop(): Promise<void>;
 }
 
-export async function startApp(config: Config, logger: Logger): Promise<RunningApp> {
+/**
+ * Starts everything; `signal` (SIGTERM during start-up) stops what was started and rejects
+ * with StartAbortedError — start-up may wait a long time for an unreachable Telegram.
+ */
+export async function startApp(config: Config, logger: Logger, signal: AbortSignal): Promise<RunningApp> {
+  const stops: (() => Promise<unknown>)[] = [];
+  try {
+    return await start(config, logger, signal, stops);
+  } catch (error) {
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+    throw signal.aborted ? new StartAbortedError() : error;
+  }
+}
+
+async function start(
+  config: Config,
+  logger: Logger,
+  signal: AbortSignal,
+  stops: (() => Promise<unknown>)[],
+): Promise<RunningApp> {
   // Loaded first so a missing or malformed key stops start-up before anything is touched.
   const keyring = loadKeyring(config, logger);
   const database = openDatabase(locationFromConfig(config.database));
+  stops.push(() => database.close());
   await database.migrate();
   logger.info({ backend: database.backend, bunqEnvironment: config.bunq.environment }, "database ready");
   const registrations = new DatabaseProviderRegistrationStore(database.db, keyring);
@@ -54,7 +80,11 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
   const transport = new BunqTransport({
     baseUrl: config.bunq.apiBaseUrl,
     limiter: new RateLimiter({ timeScale }),
+    timeoutMs: config.bunq.requestTimeoutMs,
   });
+  stops.push(() => transport.close());
+  const writes = new WriteBehind(logger);
+  if (config.runtime.faultInjection) injectOutageOnSignal(database, logger);
   const contexts = new BunqContexts({
     db: database.db,
     keyring,
@@ -68,10 +98,17 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
   // The bot needs the service on its context and the service needs bot.api to notify chats.
   // eslint-disable-next-line prefer-const
   let connect: ConnectService;
+  const moneyIntents = new MoneyIntents({
+    // Headers and body may each take the whole timeout; the lease outlasts both.
+    intents: new IntentStore(database.db, 2 * config.bunq.requestTimeoutMs + 2_000),
+    contexts,
+    writes,
+    logger,
+  });
   const banking = {
     accounts: new AccountsService(contexts),
-    payments: new PaymentsService(database.db, contexts),
-    requests: new RequestsService(database.db, contexts),
+    payments: new PaymentsService(moneyIntents, contexts),
+    requests: new RequestsService(moneyIntents, contexts),
     disconnect: (chatId: number) =>
       disconnect(
         {
@@ -119,7 +156,14 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
     },
   });
 
-  const delivery = chooseDelivery(bot, config.http.publicBaseUrl);
+  const delivery = createDelivery({
+    bot,
+    inbox: new UpdateInbox(database.db, config.runtime.updateLeaseMs),
+    writes,
+    logger,
+    leaseMs: config.runtime.updateLeaseMs,
+    webhookBaseUrl: config.http.publicBaseUrl,
+  });
   const server = await listen(
     createServer({
       logger,
@@ -130,24 +174,51 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
     config.http.host,
     config.http.port,
   );
-  await setDefaultCommands(bot.api);
-  await tellInterruptedPayments(bot.api, logger, await banking.payments.recoverInterrupted());
-  const idleSweeper = startIdleSweeper({ db: database.db, api: bot.api, logger });
-  const cleaner = startHousekeeping(database.db, logger);
+  stops.push(() => server.close());
+  await untilTelegramAnswers("getMe", () => bot.init(), logger, signal);
+  await untilTelegramAnswers("setMyCommands", () => setDefaultCommands(bot.api), logger, signal);
+  const background = [
+    startIntentReconciler({
+      intents: moneyIntents,
+      api: bot.api,
+      logger,
+      intervalMs: config.runtime.reconcileIntervalMs,
+    }),
+    startIdleSweeper({ db: database.db, api: bot.api, logger }),
+    startHousekeeping(database.db, logger),
+  ];
+  stops.push(() => Promise.all(background.map((task) => task.stop())));
+  stops.push(() => delivery.stop(0));
   // After listen: in webhook mode Telegram may post at once.
-  await delivery.start();
+  await untilTelegramAnswers("delivery", () => delivery.start(), logger, signal);
   logger.info(
     { url: server.url, delivery: delivery.webhook ? "webhook" : "polling" },
     "bot and server ready",
   );
   return {
     async stop() {
-      await delivery.stop();
-      await idleSweeper.stop();
-      await cleaner.stop();
+      const deadline = Date.now() + config.runtime.shutdownTimeoutMs;
+      const unfinished = await delivery.stop(config.runtime.shutdownTimeoutMs);
+      if (unfinished > 0)
+        logger.warn(
+          { unfinished },
+          "updates left unfinished at the deadline; they will be handled after restart",
+        );
+      await Promise.all(background.map((task) => task.stop()));
+      const lost = await writes.flush(Math.max(deadline - Date.now(), 1_000));
+      if (lost > 0)
+        logger.error({ lost }, "writes could not be stored before shutdown; reconciliation will repair them");
       await server.close();
       await transport.close();
       await database.close();
     },
   };
+}
+
+/** Tests only: SIGUSR2 makes the database unreachable for a few seconds, as a lost connection would. */
+function injectOutageOnSignal(database: DatabaseHandle, logger: Logger): void {
+  process.on("SIGUSR2", () => {
+    logger.warn("fault injection: the database is unreachable for 3 s");
+    database.injectOutage?.(3_000);
+  });
 }

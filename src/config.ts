@@ -48,6 +48,12 @@ const encryptionKey = z.string().transform((entry, ctx) => {
   return { id: match[1]!, key };
 });
 
+const seconds = (min: number, max: number) =>
+  z.coerce
+    .number({ error: `a number of seconds from ${min} to ${max}` })
+    .min(min, `a number of seconds from ${min} to ${max}`)
+    .max(max, `a number of seconds from ${min} to ${max}`);
+
 const environmentSchema = z
   .object({
     NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -72,6 +78,7 @@ const environmentSchema = z
       .gt(0, "a number above 0 and at most 1")
       .max(1, "a number above 0 and at most 1")
       .default(1),
+    BUNQ_REQUEST_TIMEOUT_SECONDS: seconds(1, 120).default(30),
     BUNQ_PSD2_CERT_PATH: optional(z.string()),
     BUNQ_PSD2_CHAIN_PATH: optional(z.string()),
     BUNQ_PSD2_KEY_PATH: optional(z.string()),
@@ -85,6 +92,10 @@ const environmentSchema = z
         .transform((value) => value.split(",").filter((entry) => entry.trim() !== ""))
         .pipe(z.array(encryptionKey).min(1)),
     ),
+    SHUTDOWN_TIMEOUT_SECONDS: seconds(1, 600).default(25),
+    UPDATE_LEASE_SECONDS: seconds(1, 600).default(30),
+    RECONCILE_INTERVAL_SECONDS: seconds(1, 3600).default(30),
+    FAULT_INJECTION: z.enum(["0", "1"]).default("0"),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   })
   .strip();
@@ -108,12 +119,24 @@ export interface Config {
      * with shrunken time; 1 (real bunq) unless set, and only allowed against the sandbox.
      */
     readonly timeScale: number;
+    /** How long bunq may take to answer (headers, then body) before the transport gives up. */
+    readonly requestTimeoutMs: number;
     readonly psd2?: { readonly certPath: string; readonly chainPath?: string; readonly keyPath: string };
   };
   readonly database: { readonly url?: string; readonly dataDir: string };
   /** Configured keys, newest last; undefined means "generate one for development". */
   readonly encryptionKeys?: readonly EncryptionKey[];
   readonly logLevel: string;
+  readonly runtime: {
+    /** How long SIGTERM waits for updates in hand before the process stops anyway. */
+    readonly shutdownTimeoutMs: number;
+    /** How long a worker owns an update it took; a dead process's updates are taken again after it. */
+    readonly updateLeaseMs: number;
+    /** How often payments left executing by a crash are looked up at bunq. */
+    readonly reconcileIntervalMs: number;
+    /** Tests only (sandbox): SIGUSR2 makes the database unreachable for a few seconds. */
+    readonly faultInjection: boolean;
+  };
 }
 
 /** Parses an environment into a Config; throws ConfigError naming the first bad variable. */
@@ -140,6 +163,11 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       "Configuration error: BUNQ_TIME_SCALE is for emulators only and cannot be used with BUNQ_ENVIRONMENT=production",
     );
   }
+  if (e.FAULT_INJECTION === "1" && e.BUNQ_ENVIRONMENT !== "sandbox") {
+    throw new ConfigError(
+      "Configuration error: FAULT_INJECTION is for tests only and cannot be used with BUNQ_ENVIRONMENT=production",
+    );
+  }
   if (e.NODE_ENV === "production" && !e.ENCRYPTION_KEYS) {
     throw new ConfigError(
       "Configuration error: ENCRYPTION_KEYS is required in production (keyId:base64 of 32 random bytes)",
@@ -155,6 +183,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       oauthAuthorizeUrl: e.BUNQ_OAUTH_AUTHORIZE_URL ?? urls.authorize,
       oauthTokenUrl: e.BUNQ_OAUTH_TOKEN_URL ?? urls.token,
       timeScale: e.BUNQ_TIME_SCALE,
+      requestTimeoutMs: e.BUNQ_REQUEST_TIMEOUT_SECONDS * 1000,
       psd2:
         e.BUNQ_PSD2_CERT_PATH && e.BUNQ_PSD2_KEY_PATH
           ? {
@@ -167,6 +196,12 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     database: { url: e.DATABASE_URL, dataDir: e.DATA_DIR },
     encryptionKeys: e.ENCRYPTION_KEYS,
     logLevel: e.LOG_LEVEL,
+    runtime: {
+      shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_SECONDS * 1000,
+      updateLeaseMs: e.UPDATE_LEASE_SECONDS * 1000,
+      reconcileIntervalMs: e.RECONCILE_INTERVAL_SECONDS * 1000,
+      faultInjection: e.FAULT_INJECTION === "1",
+    },
   });
 }
 

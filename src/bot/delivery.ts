@@ -1,34 +1,67 @@
 /**
- * How updates reach the bot: a webhook when the app has a public URL, long polling otherwise.
- * `stop()` stops taking updates and waits for the ones in flight.
+ * How updates reach the bot: stored in the durable inbox by a webhook (when the app has a
+ * public URL) or by long polling, then handled by inbox workers. Taking and handling are apart,
+ * so shutdown can stop taking at once and still let what is in hand finish.
  */
 import type { Bot } from "grammy";
-import type { RunnerHandle } from "@grammyjs/runner";
+import type { Logger } from "../logger.js";
+import type { UpdateInbox } from "../services/update-inbox.js";
+import type { WriteBehind } from "../services/write-behind.js";
 import type { BotContext } from "./context.js";
-import { startPolling } from "./polling.js";
-import { createWebhook, type Webhook } from "./webhook.js";
+import { startPolling, type Polling } from "./updates/polling.js";
+import { startInboxWorkers, type InboxWorkers } from "./updates/workers.js";
+import { createWebhook, type Webhook } from "./updates/webhook.js";
+
+export interface DeliveryOptions {
+  readonly bot: Bot<BotContext>;
+  readonly inbox: UpdateInbox;
+  readonly writes: WriteBehind;
+  readonly logger: Logger;
+  readonly leaseMs: number;
+  /** Set: webhook at `<publicBaseUrl>/telegram/webhook`. Unset: long polling. */
+  readonly webhookBaseUrl: string | undefined;
+}
 
 export interface UpdateDelivery {
   /** The Express route to mount, in webhook mode. */
   readonly webhook?: Webhook;
-  /** Call after the HTTP server listens (Telegram may post at once). */
+  /** Registers the webhook or starts polling, and starts the workers; call after the server listens. */
   start(): Promise<void>;
-  stop(): Promise<void>;
+  /** Stops taking updates, then waits up to `deadlineMs` for the ones in hand; returns how many did not finish. */
+  stop(deadlineMs: number): Promise<number>;
 }
 
-export function chooseDelivery(bot: Bot<BotContext>, publicBaseUrl: string | undefined): UpdateDelivery {
-  if (publicBaseUrl !== undefined) {
-    const webhook = createWebhook(bot);
-    // The webhook stays registered on stop: Telegram keeps new updates until we are back.
-    return { webhook, start: () => webhook.register(publicBaseUrl), stop: async () => undefined };
-  }
-  let runner: RunnerHandle | undefined;
+export function createDelivery(options: DeliveryOptions): UpdateDelivery {
+  const { bot, inbox, logger } = options;
+  let workers: InboxWorkers | undefined;
+  const wake = () => workers?.wake();
+  const webhook = options.webhookBaseUrl === undefined ? undefined : createWebhook(bot, inbox, wake, logger);
+  let polling: Polling | undefined;
   return {
+    ...(webhook ? { webhook } : {}),
     async start() {
-      runner = await startPolling(bot);
+      // Idempotent: start-up calls this again while Telegram cannot be reached.
+      workers ??= startInboxWorkers({
+        bot,
+        inbox,
+        writes: options.writes,
+        logger,
+        leaseMs: options.leaseMs,
+      });
+      const webhookBaseUrl = options.webhookBaseUrl;
+      if (webhook && webhookBaseUrl !== undefined) {
+        await webhook.register(webhookBaseUrl);
+      } else {
+        // A webhook left from an earlier run would make getUpdates fail.
+        await bot.api.deleteWebhook();
+        polling ??= startPolling(bot.api, inbox, wake, logger);
+      }
     },
-    async stop() {
-      if (runner?.isRunning()) await runner.stop();
+    async stop(deadlineMs) {
+      // The webhook stays registered: Telegram keeps new updates until we are back.
+      webhook?.refuse();
+      await polling?.stop();
+      return (await workers?.stop(deadlineMs)) ?? 0;
     },
   };
 }

@@ -1,17 +1,16 @@
 /**
- * The bot: one grammY Bot with its middleware in order — services on the context, per-chat
- * ordering, redelivery dedupe, the private-chat filter, conversations (stored in the
- * database), then the features.
+ * The bot: one grammY Bot with its middleware in order — services on the context, the error
+ * boundary, the private-chat filter, conversations (stored in the database), then the features.
+ * Per-chat ordering and redelivery are the update inbox's job (see delivery.ts): each update
+ * reaches this middleware once at a time per chat, and again only if its handling did not finish.
  */
-import { autoRetry } from "@grammyjs/auto-retry";
 import {
   conversations,
   createConversation,
   type VersionedState,
   type ConversationData,
 } from "@grammyjs/conversations";
-import { sequentialize } from "@grammyjs/runner";
-import { Bot } from "grammy";
+import { Bot, type Transformer } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import { kvStorage } from "../db/kv-storage.js";
 import type { Logger } from "../logger.js";
@@ -31,9 +30,10 @@ import { transactionsFeature } from "./features/transactions.js";
 import { unhandledFeature } from "./features/unhandled.js";
 import { privateOnly } from "./filters/private-chat.js";
 import { CONVERSATION_KEY_PREFIX } from "./idle-conversations.js";
-import { dedupeUpdates } from "./middlewares/dedupe.js";
 import { errorBoundary } from "./middlewares/error-boundary.js";
 import { tolerateStaleCallbackAnswers } from "./telegram-errors.js";
+import { answerCallbacksOnce } from "./updates/scope.js";
+import { boundedFloodRetry, boundedNetworkRetry } from "./updates/telegram-retry.js";
 
 export interface BotDeps {
   token: string;
@@ -45,29 +45,30 @@ export interface BotDeps {
   services: () => BotServices;
 }
 
-/** The update types the bot handles; sent as allowed_updates with polling and setWebhook. */
-export const ALLOWED_UPDATES = ["message", "callback_query"] as const;
-
 /**
  * Bump when a conversation's steps change in a way old stored replays would not fit; stored
  * conversations of another version are dropped instead of replayed wrongly.
  */
 const CONVERSATIONS_VERSION = 1;
 
-const retrying = () => autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60 });
-
 export function createBot(deps: BotDeps): Bot<BotContext> {
   const bot = new Bot<BotContext>(deps.token, {
     client: { apiRoot: deps.apiRoot },
     ...(deps.botInfo ? { botInfo: deps.botInfo } : {}),
   });
-  bot.api.config.use(retrying(), tolerateStaleCallbackAnswers);
+  // Installed on every per-update Api too: grammY copies bot.api's transformers, and the
+  // conversations plugin gets them through its plugin below.
+  const transformers: Transformer[] = [
+    boundedFloodRetry(),
+    boundedNetworkRetry(deps.logger),
+    tolerateStaleCallbackAnswers,
+    answerCallbacksOnce,
+  ];
+  bot.api.config.use(...transformers);
   bot.use((ctx, next) => {
     ctx.services = deps.services();
     return next();
   });
-  bot.use(sequentialize((ctx) => ctx.chat?.id.toString()));
-  bot.use(dedupeUpdates);
   // A boundary in the middleware itself, not only bot.catch: with webhooks grammY rethrows to
   // the HTTP route, which would answer 500 and have Telegram redeliver an update we already
   // claimed — the user would never hear what went wrong.
@@ -86,10 +87,10 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
           delete: (key) => stored().delete(key),
         },
       },
-      // Each conversation update gets a fresh Api, so retrying is installed per update.
+      // Each conversation update gets a fresh Api, so the transformers are installed per update.
       plugins: [
         async (ctx, next) => {
-          ctx.api.config.use(retrying(), tolerateStaleCallbackAnswers);
+          ctx.api.config.use(...transformers);
           await next();
         },
       ],
@@ -109,6 +110,5 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
     disconnectFeature,
     unhandledFeature,
   );
-  bot.catch(errorBoundary(deps.logger));
   return bot;
 }

@@ -1,13 +1,14 @@
 /** bunq.me tabs: a payment link anyone can pay, for requests without a named counterparty. */
 import { z } from "zod";
 import type { ApiContext } from "./api-context.js";
-import { unwrapObject } from "./envelope.js";
+import { unwrapList, unwrapObject } from "./envelope.js";
 import { formatBunqAmount, type Money } from "./money.js";
 
 const idAnswer = z.object({ Id: z.object({ id: z.number().int() }) });
 const tabAnswer = z.object({
   BunqMeTab: z.object({
     id: z.number().int(),
+    created: z.string().optional(),
     status: z.string(),
     bunqme_tab_share_url: z.string(),
     bunqme_tab_entry: z.object({
@@ -27,10 +28,15 @@ export interface BunqMeTabView {
 const path = (accountId: number, id?: number) =>
   `/user/{userId}/monetary-account/${accountId}/bunqme-tab${id === undefined ? "" : `/${id}`}`;
 
-export async function createBunqMeTab(
-  context: ApiContext,
-  tab: { accountId: number; amount: Money; description: string },
-): Promise<BunqMeTabView> {
+export interface NewBunqMeTab {
+  readonly accountId: number;
+  readonly amount: Money;
+  readonly description: string;
+  /** See BunqRequest.beforeSend. */
+  readonly beforeSend?: () => Promise<void>;
+}
+
+export async function createBunqMeTab(context: ApiContext, tab: NewBunqMeTab): Promise<BunqMeTabView> {
   const response = await context.send({
     method: "POST",
     path: path(tab.accountId),
@@ -40,6 +46,7 @@ export async function createBunqMeTab(
         description: tab.description,
       },
     },
+    beforeSend: tab.beforeSend,
   });
   return readBunqMeTab(context, tab.accountId, unwrapObject(response.body, idAnswer).Id.id);
 }
@@ -53,6 +60,39 @@ export async function readBunqMeTab(
   const tab = unwrapObject(response.body, tabAnswer).BunqMeTab;
   return { id: tab.id, status: tab.status, shareUrl: tab.bunqme_tab_share_url };
 }
+
+/**
+ * bunq.me tabs carry no client marker, so a tab whose answer was lost is recognised by what it
+ * asks (amount and description) among the tabs made since `createdSince`, excluding ids the
+ * caller already knows belong to something else.
+ */
+export async function findBunqMeTab(
+  context: ApiContext,
+  accountId: number,
+  wanted: { amount: Money; description: string; createdSince: Date; excludeIds: readonly number[] },
+): Promise<BunqMeTabView | undefined> {
+  const response = await context.send({
+    method: "GET",
+    path: path(accountId),
+    query: { count: 200 },
+    idempotent: true,
+  });
+  const amount = formatBunqAmount(wanted.amount);
+  const found = unwrapList(response.body, tabAnswer)
+    .items.map((item) => item.BunqMeTab)
+    .find(
+      (tab) =>
+        !wanted.excludeIds.includes(tab.id) &&
+        tab.bunqme_tab_entry.amount_inquired.value === amount &&
+        tab.bunqme_tab_entry.amount_inquired.currency === wanted.amount.currency &&
+        tab.bunqme_tab_entry.description === wanted.description &&
+        (tab.created === undefined || bunqTime(tab.created) >= wanted.createdSince.getTime()),
+    );
+  return found && { id: found.id, status: found.status, shareUrl: found.bunqme_tab_share_url };
+}
+
+/** bunq's timestamps are "2026-12-01 19:47:17.123456" in UTC. */
+const bunqTime = (value: string) => Date.parse(`${value.replace(" ", "T").slice(0, 23)}Z`);
 
 export async function cancelBunqMeTab(context: ApiContext, accountId: number, id: number): Promise<void> {
   // bunq's spec requires the entry on every BunqMeTab body, so the update repeats it.

@@ -5,20 +5,35 @@
 import { z } from "zod";
 import { pointer, type Counterparty } from "./aliases.js";
 import type { ApiContext } from "./api-context.js";
-import { unwrapObject } from "./envelope.js";
+import { unwrapList, unwrapObject } from "./envelope.js";
 import { formatBunqAmount, type Money } from "./money.js";
 
 export type DraftStatus = "PENDING" | "ACCEPTED" | "REJECTED" | "CANCELLED";
 
 const idAnswer = z.object({ Id: z.object({ id: z.number().int() }) });
 const draftAnswer = z.object({
-  DraftPayment: z.object({ id: z.number().int(), status: z.string() }),
+  DraftPayment: z.object({
+    id: z.number().int(),
+    status: z.string(),
+    entries: z
+      .array(z.looseObject({ merchant_reference: z.string().nullable().optional() }))
+      .optional()
+      .default([]),
+  }),
 });
 
-export async function createDraftPayment(
-  context: ApiContext,
-  draft: { fromAccountId: number; amount: Money; to: Counterparty; description: string },
-): Promise<number> {
+export interface NewDraftPayment {
+  readonly fromAccountId: number;
+  readonly amount: Money;
+  readonly to: Counterparty;
+  readonly description: string;
+  /** Unique per draft; how the draft is found again when bunq's answer is lost. */
+  readonly merchantReference: string;
+  /** See BunqRequest.beforeSend. */
+  readonly beforeSend?: () => Promise<void>;
+}
+
+export async function createDraftPayment(context: ApiContext, draft: NewDraftPayment): Promise<number> {
   const response = await context.send({
     method: "POST",
     path: `/user/{userId}/monetary-account/${draft.fromAccountId}/draft-payment`,
@@ -28,10 +43,12 @@ export async function createDraftPayment(
           amount: { value: formatBunqAmount(draft.amount), currency: draft.amount.currency },
           counterparty_alias: pointer(draft.to),
           description: draft.description,
+          merchant_reference: draft.merchantReference,
         },
       ],
       number_of_required_accepts: 1,
     },
+    beforeSend: draft.beforeSend,
   });
   return unwrapObject(response.body, idAnswer).Id.id;
 }
@@ -44,4 +61,23 @@ export async function readDraftPayment(context: ApiContext, accountId: number, d
   });
   const draft = unwrapObject(response.body, draftAnswer).DraftPayment;
   return { id: draft.id, status: draft.status as DraftStatus };
+}
+
+/** The account's draft whose entry carries `merchantReference`, among the newest 200. */
+export async function findDraftPaymentByReference(
+  context: ApiContext,
+  accountId: number,
+  merchantReference: string,
+): Promise<{ id: number; status: DraftStatus } | undefined> {
+  const response = await context.send({
+    method: "GET",
+    path: `/user/{userId}/monetary-account/${accountId}/draft-payment`,
+    query: { count: 200 },
+    idempotent: true,
+  });
+  const drafts = unwrapList(response.body, draftAnswer).items.map((item) => item.DraftPayment);
+  const draft = drafts.find((candidate) =>
+    candidate.entries.some((entry) => entry.merchant_reference === merchantReference),
+  );
+  return draft && { id: draft.id, status: draft.status as DraftStatus };
 }

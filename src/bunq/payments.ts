@@ -1,7 +1,8 @@
 /**
  * Payments: pages through bunq's `older_id` pagination, and creates payments between a
- * user's own accounts. A payment POST is never retried blindly: if its outcome is unknown
- * (network failure, 5xx), the account's newest payments are checked for it instead.
+ * user's own accounts. A payment POST is never retried blindly: each carries a
+ * `merchant_reference` marker of the caller's choosing, and if its outcome is unknown (network
+ * failure, 5xx) the account's newest payments are searched for that marker instead.
  */
 import { z } from "zod";
 import type { ApiContext } from "./api-context.js";
@@ -18,6 +19,7 @@ const paymentSchema = z.object({
     monetary_account_id: z.number().int().optional(),
     amount: z.object({ value: z.string(), currency: z.string() }),
     description: z.string().optional().default(""),
+    merchant_reference: z.string().nullable().optional(),
     type: z.string().optional(),
     counterparty_alias: z
       .object({ iban: z.string().nullable().optional(), display_name: z.string().optional() })
@@ -33,6 +35,8 @@ export interface Payment {
   /** Negative when money left the account. */
   readonly amount: Money;
   readonly description: string;
+  /** The marker its creator attached (ours: see createPayment). */
+  readonly merchantReference?: string;
   readonly counterpartyName?: string;
   readonly counterpartyIban?: string;
   readonly balanceAfter?: Money;
@@ -58,6 +62,7 @@ function toPayment({ Payment: p }: z.infer<typeof paymentSchema>): Payment {
     created: p.created,
     amount: parseBunqAmount(p.amount.value, p.amount.currency),
     description: p.description,
+    merchantReference: p.merchant_reference ?? undefined,
     counterpartyName: p.counterparty_alias?.display_name,
     counterpartyIban: p.counterparty_alias?.iban ?? undefined,
     balanceAfter: p.balance_after_mutation
@@ -110,16 +115,21 @@ export interface NewPayment {
   readonly toIban: string;
   readonly toName: string;
   readonly description: string;
+  /** Unique per payment; how the payment is found again when bunq's answer is lost. */
+  readonly merchantReference: string;
+  /** See BunqRequest.beforeSend. */
+  readonly beforeSend?: () => Promise<void>;
 }
 
+/** How far back a lost answer is looked for: a payment we just sent is among the newest. */
+const LOOKUP_DEPTH = 200;
+
 /**
- * Creates (signed) a payment and returns its id. If the outcome is unknown, the newest
- * payments are searched for it; when it is not found the error says the outcome is unknown
- * rather than pretending it failed, so nobody pays twice by trying again.
+ * Creates (signed) a payment and returns its id. If bunq's answer is lost, the payment is
+ * looked up by its marker; when it is not there the error says the outcome is unknown rather
+ * than pretending it failed, so nobody pays twice by trying again.
  */
 export async function createPayment(context: ApiContext, payment: NewPayment): Promise<number> {
-  const newestBefore =
-    (await listPaymentsPage(context, payment.fromAccountId, { count: 1 })).payments[0]?.id ?? 0;
   try {
     const response = await context.send({
       method: "POST",
@@ -128,14 +138,20 @@ export async function createPayment(context: ApiContext, payment: NewPayment): P
         amount: { value: formatBunqAmount(payment.amount), currency: payment.amount.currency },
         counterparty_alias: { type: "IBAN", value: payment.toIban, name: payment.toName },
         description: payment.description,
+        merchant_reference: payment.merchantReference,
       },
       sign: true,
+      beforeSend: payment.beforeSend,
     });
     return unwrapObject(response.body, z.object({ Id: z.object({ id: z.number().int() }) })).Id.id;
   } catch (error) {
     if (!(error instanceof NetworkError || error instanceof ServerError)) throw error;
-    const found = await findCreatedPayment(context, payment, newestBefore);
-    if (found !== undefined) return found;
+    const found = await findPaymentByReference(
+      context,
+      payment.fromAccountId,
+      payment.merchantReference,
+    ).catch(() => undefined);
+    if (found !== undefined) return found.id;
     throw new OutcomeUnknownError(
       "bunq did not confirm the payment and it is not in the account's history yet; check before trying again",
       { ...error },
@@ -144,15 +160,12 @@ export async function createPayment(context: ApiContext, payment: NewPayment): P
   }
 }
 
-async function findCreatedPayment(context: ApiContext, payment: NewPayment, newestBefore: number) {
-  const page = await listPaymentsPage(context, payment.fromAccountId, { count: 50 });
-  const match = page.payments.find(
-    (candidate) =>
-      candidate.id > newestBefore &&
-      candidate.amount.minor === -payment.amount.minor &&
-      candidate.amount.currency === payment.amount.currency &&
-      candidate.description === payment.description &&
-      candidate.counterpartyIban === payment.toIban,
-  );
-  return match?.id;
+/** The account's payment carrying `merchantReference` among its newest, if any. */
+export async function findPaymentByReference(
+  context: ApiContext,
+  accountId: number,
+  merchantReference: string,
+): Promise<Payment | undefined> {
+  const page = await listPaymentsPage(context, accountId, { count: LOOKUP_DEPTH });
+  return page.payments.find((candidate) => candidate.merchantReference === merchantReference);
 }

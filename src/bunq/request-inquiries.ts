@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { pointer, type Counterparty } from "./aliases.js";
 import type { ApiContext } from "./api-context.js";
-import { unwrapObject } from "./envelope.js";
+import { unwrapList, unwrapObject } from "./envelope.js";
 import { formatBunqAmount, type Money } from "./money.js";
 
 const idAnswer = z.object({ Id: z.object({ id: z.number().int() }) });
@@ -11,6 +11,7 @@ const inquiryAnswer = z.object({
     id: z.number().int(),
     status: z.string(),
     bunqme_share_url: z.string().nullable().optional(),
+    merchant_reference: z.string().nullable().optional(),
   }),
 });
 
@@ -24,9 +25,20 @@ export interface RequestInquiryView {
 const path = (accountId: number, id?: number) =>
   `/user/{userId}/monetary-account/${accountId}/request-inquiry${id === undefined ? "" : `/${id}`}`;
 
+export interface NewRequestInquiry {
+  readonly accountId: number;
+  readonly amount: Money;
+  readonly from: Counterparty;
+  readonly description: string;
+  /** Unique per request; how it is found again when bunq's answer is lost. */
+  readonly merchantReference: string;
+  /** See BunqRequest.beforeSend. */
+  readonly beforeSend?: () => Promise<void>;
+}
+
 export async function createRequestInquiry(
   context: ApiContext,
-  request: { accountId: number; amount: Money; from: Counterparty; description: string },
+  request: NewRequestInquiry,
 ): Promise<RequestInquiryView> {
   const response = await context.send({
     method: "POST",
@@ -36,7 +48,9 @@ export async function createRequestInquiry(
       counterparty_alias: pointer(request.from),
       description: request.description,
       allow_bunqme: true,
+      merchant_reference: request.merchantReference,
     },
+    beforeSend: request.beforeSend,
   });
   return readRequestInquiry(context, request.accountId, unwrapObject(response.body, idAnswer).Id.id);
 }
@@ -49,6 +63,24 @@ export async function readRequestInquiry(
   const response = await context.send({ method: "GET", path: path(accountId, id), idempotent: true });
   const inquiry = unwrapObject(response.body, inquiryAnswer).RequestInquiry;
   return { id: inquiry.id, status: inquiry.status, shareUrl: inquiry.bunqme_share_url ?? undefined };
+}
+
+/** The account's request-inquiry carrying `merchantReference`, among the newest 200. */
+export async function findRequestInquiryByReference(
+  context: ApiContext,
+  accountId: number,
+  merchantReference: string,
+): Promise<RequestInquiryView | undefined> {
+  const response = await context.send({
+    method: "GET",
+    path: path(accountId),
+    query: { count: 200 },
+    idempotent: true,
+  });
+  const found = unwrapList(response.body, inquiryAnswer)
+    .items.map((item) => item.RequestInquiry)
+    .find((inquiry) => inquiry.merchant_reference === merchantReference);
+  return found && { id: found.id, status: found.status, shareUrl: found.bunqme_share_url ?? undefined };
 }
 
 export async function revokeRequestInquiry(

@@ -38,6 +38,11 @@ export interface BunqRequest {
   readonly serverPublicKeyPem?: string;
   /** Safe to repeat after a 5xx/491/network failure (reads, deletes of sessions). */
   readonly idempotent?: boolean;
+  /**
+   * Runs once the rate limiter let the request go and just before it leaves; throwing stops it
+   * unsent. A caller about to move money uses it to re-check that it still owns the action.
+   */
+  readonly beforeSend?: () => Promise<void>;
 }
 
 export interface BunqResponse {
@@ -124,6 +129,14 @@ export class BunqTransport {
 
     const details: BunqErrorDetails = { method: req.method, path: endpointPattern(req.path), requestId };
     const releaseSlot = await this.limiter.acquire(req.method, req.path);
+    if (req.beforeSend) {
+      try {
+        await req.beforeSend();
+      } catch (error) {
+        releaseSlot();
+        throw error;
+      }
+    }
     let status: number;
     let responseHeaders: Record<string, string | string[] | undefined>;
     let body: Buffer;

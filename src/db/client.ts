@@ -13,6 +13,7 @@ import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
+import { DatabaseUnavailableError } from "./availability.js";
 import * as schema from "./schema.js";
 
 export type Schema = typeof schema;
@@ -31,6 +32,11 @@ export interface DatabaseHandle {
   /** Cheap liveness check for /healthz. */
   ping(): Promise<void>;
   close(): Promise<void>;
+  /**
+   * Fault injection for tests of the embedded database (a server can be cut off from outside
+   * instead): every query fails like a lost connection for `ms`.
+   */
+  injectOutage?(ms: number): void;
 }
 
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL("../../migrations", import.meta.url));
@@ -54,9 +60,20 @@ export function openDatabase(location: DatabaseLocation): DatabaseHandle {
   }
   const client = new PGlite(dataDir);
   const db = drizzlePglite(client, { schema });
+  let outageUntil = 0;
+  for (const method of ["query", "exec", "transaction"] as const) {
+    const original = client[method].bind(client) as (...args: unknown[]) => Promise<unknown>;
+    Object.assign(client, {
+      [method]: (...args: unknown[]) =>
+        Date.now() < outageUntil ? Promise.reject(new DatabaseUnavailableError()) : original(...args),
+    });
+  }
   return {
     db,
     backend: "pglite",
+    injectOutage: (ms) => {
+      outageUntil = Date.now() + ms;
+    },
     migrate: () => migratePglite(db, { migrationsFolder: MIGRATIONS_FOLDER }),
     ping: async () => void (await client.query("select 1")),
     close: () => client.close(),

@@ -3,7 +3,7 @@
  * their table, row and purpose; nothing secret is stored in clear.
  */
 import { sql } from "drizzle-orm";
-import { bigint, bigserial, integer, jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { bigint, bigserial, index, integer, jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
 
 const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
 const updatedAt = () => timestamp("updated_at", { withTimezone: true }).notNull().defaultNow();
@@ -86,10 +86,32 @@ export const kvStore = pgTable("kv_store", {
   updatedAt: updatedAt(),
 });
 
-export const processedUpdates = pgTable("processed_updates", {
-  updateId: bigint("update_id", { mode: "number" }).primaryKey(),
-  processedAt: timestamp("processed_at", { withTimezone: true }).notNull().defaultNow(),
-});
+/**
+ * The durable update inbox. Every update Telegram gives us (webhook POST or getUpdates) is
+ * stored here before Telegram is told we have it, and is marked `done` only after its handling
+ * finished, so a crash or a shutdown in the middle loses nothing: the update is taken again once
+ * its lease expires. `chat_key` orders one chat's updates (oldest first, one at a time) across
+ * workers and instances.
+ */
+export const telegramUpdates = pgTable(
+  "telegram_updates",
+  {
+    updateId: bigint("update_id", { mode: "number" }).primaryKey(),
+    chatKey: text("chat_key").notNull(),
+    payload: jsonb("payload").$type<Record<string, unknown>>().notNull(),
+    status: text("status", { enum: ["pending", "done", "failed"] })
+      .notNull()
+      .default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    /** While in the future, one worker owns the update; a dead worker's lease simply runs out. */
+    leaseUntil: timestamp("lease_until", { withTimezone: true }),
+    /** Random per claim: a worker whose lease was taken over cannot mark the update done. */
+    leaseToken: text("lease_token"),
+    receivedAt: timestamp("received_at", { withTimezone: true }).notNull().defaultNow(),
+    doneAt: timestamp("done_at", { withTimezone: true }),
+  },
+  (table) => [index("telegram_updates_pending").on(table.status, table.chatKey, table.updateId)],
+);
 
 /** Append-only (a trigger rejects UPDATE and DELETE); `subject` is pseudonymised. */
 export const auditLog = pgTable("audit_log", {
@@ -105,27 +127,40 @@ export const auditLog = pgTable("audit_log", {
 });
 
 /**
- * A payment or draft the user saw in a summary and may confirm once. The row is the single
- * source of truth for "has this been sent?": confirming claims it (awaiting → executing) in
- * one UPDATE, so two taps, a redelivered tap or a restart can never send it twice.
+ * Every action that moves money or creates something at bunq that asks for money: an
+ * own-account payment, a draft payment, a request-inquiry or a bunq.me tab. The row is written
+ * before bunq is called and is the single source of truth for "has this been sent?":
+ *
+ *   awaiting_confirmation → executing → completed | failed | outcome_unknown
+ *                         ↘ cancelled
+ *
+ * Executing is claimed in one UPDATE (two taps, a redelivered tap or a restart can never send
+ * twice) under a lease that is renewed right before the request leaves; an `executing` row whose
+ * lease ran out is reconciled against bunq through its `merchant_reference` marker.
  */
 export const paymentIntents = pgTable("payment_intents", {
   nonce: text("nonce").primaryKey(),
   chatId: bigint("chat_id", { mode: "number" })
     .notNull()
     .references(() => telegramChats.chatId, { onDelete: "cascade" }),
-  kind: text("kind", { enum: ["own_account", "draft"] }).notNull(),
+  kind: text("kind", { enum: ["own_account", "draft", "request_inquiry", "bunqme_tab"] }).notNull(),
   fromAccountId: bigint("from_account_id", { mode: "number" }).notNull(),
   amountMinor: bigint("amount_minor", { mode: "bigint" }).notNull(),
   currency: text("currency").notNull(),
-  /** The counterparty as bunq's pointer ({type, value, name}). */
-  counterparty: jsonb("counterparty").$type<Record<string, string>>().notNull(),
+  /** The counterparty as bunq's pointer ({type, value, name}); none for a bunq.me tab. */
+  counterparty: jsonb("counterparty").$type<Record<string, string>>(),
   description: text("description").notNull(),
   status: text("status", {
     enum: ["awaiting_confirmation", "executing", "completed", "failed", "outcome_unknown", "cancelled"],
   }).notNull(),
   bunqId: bigint("bunq_id", { mode: "number" }),
   expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+  /** While `executing`: until when the claimer may still be talking to bunq. */
+  leaseUntil: timestamp("lease_until", { withTimezone: true }),
+  /** What bunq said, as the chat is told it (see services/banking/intent-outcome.ts). */
+  outcome: jsonb("outcome").$type<Record<string, unknown>>(),
+  /** Set once the chat was told the final outcome, so a redelivery or the reconciler stays quiet. */
+  notifiedAt: timestamp("notified_at", { withTimezone: true }),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });

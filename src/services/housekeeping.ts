@@ -1,11 +1,11 @@
 /**
- * Periodic clean-up of rows that only matter for a while: processed update ids (Telegram
+ * Periodic clean-up of rows that only matter for a while: handled updates (Telegram
  * redelivers for at most a day) and OAuth states past their expiry — the latter may still hold
  * an encrypted access token from an unconfirmed /connect, which is better not kept at all.
  */
-import { lt } from "drizzle-orm";
+import { and, inArray, lt } from "drizzle-orm";
 import type { Database } from "../db/client.js";
-import { oauthStates, processedUpdates } from "../db/schema.js";
+import { oauthStates, telegramUpdates } from "../db/schema.js";
 import type { Logger } from "../logger.js";
 import { runPeriodically } from "../periodic.js";
 
@@ -17,9 +17,14 @@ export async function housekeeping(
   now = new Date(),
 ): Promise<{ updates: number; states: number }> {
   const updates = await db
-    .delete(processedUpdates)
-    .where(lt(processedUpdates.processedAt, new Date(now.getTime() - UPDATE_IDS_KEPT_MS)))
-    .returning({ id: processedUpdates.updateId });
+    .delete(telegramUpdates)
+    .where(
+      and(
+        inArray(telegramUpdates.status, ["done", "failed"]),
+        lt(telegramUpdates.doneAt, new Date(now.getTime() - UPDATE_IDS_KEPT_MS)),
+      ),
+    )
+    .returning({ id: telegramUpdates.updateId });
   const states = await db
     .delete(oauthStates)
     .where(lt(oauthStates.expiresAt, new Date(now.getTime() - EXPIRED_STATES_KEPT_MS)))

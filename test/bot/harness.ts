@@ -5,8 +5,7 @@
 import { randomBytes } from "node:crypto";
 import { Writable } from "node:stream";
 import { createBot } from "../../src/bot/index.js";
-import { chooseDelivery } from "../../src/bot/delivery.js";
-import { createWebhook } from "../../src/bot/webhook.js";
+import { createDelivery } from "../../src/bot/delivery.js";
 import { setChatCommands, setDefaultCommands } from "../../src/bot/commands.js";
 import type { DatabaseHandle } from "../../src/db/client.js";
 import { Keyring } from "../../src/db/crypto.js";
@@ -16,6 +15,8 @@ import { createLogger } from "../../src/logger.js";
 import { InMemoryApiContextStore } from "../../src/bunq/context-store.js";
 import { BunqTransport } from "../../src/bunq/transport.js";
 import { AccountsService } from "../../src/services/banking/accounts.js";
+import { IntentStore } from "../../src/services/banking/intents.js";
+import { MoneyIntents } from "../../src/services/banking/money-intents.js";
 import { PaymentsService } from "../../src/services/banking/payments.js";
 import { RequestsService } from "../../src/services/banking/requests.js";
 import { BunqContexts } from "../../src/services/bunq-contexts.js";
@@ -23,6 +24,8 @@ import { createServer } from "../../src/server/index.js";
 import { listen } from "../../src/server/listen.js";
 import type { BunqOAuth } from "../../src/services/connect/bunq-oauth-port.js";
 import { ConnectService } from "../../src/services/connect/connect-service.js";
+import { UpdateInbox } from "../../src/services/update-inbox.js";
+import { WriteBehind } from "../../src/services/write-behind.js";
 import { openMigrated, type TestBackend } from "../helpers/databases.js";
 
 export const GOOD_CODE = "good-code";
@@ -76,10 +79,17 @@ export async function startRunning(backend: TestBackend, mode: "polling" | "webh
       environment: "sandbox",
     },
   });
+  const writes = new WriteBehind(logger);
+  const intents = new MoneyIntents({
+    intents: new IntentStore(database.db, 10_000),
+    contexts,
+    writes,
+    logger,
+  });
   const banking = {
     accounts: new AccountsService(contexts),
-    payments: new PaymentsService(database.db, contexts),
-    requests: new RequestsService(database.db, contexts),
+    payments: new PaymentsService(intents, contexts),
+    requests: new RequestsService(intents, contexts),
     disconnect: () => Promise.resolve({ bunqCleanedUp: true }),
   };
   const bot = createBot({
@@ -100,15 +110,24 @@ export async function startRunning(backend: TestBackend, mode: "polling" | "webh
     onConnected: (chatId) => setChatCommands(bot.api, chatId, true),
     now: () => new Date(Date.now() + offset),
   });
-  // In webhook mode the "public" URL is the server's own address, known only once it listens,
-  // so the webhook is made directly instead of through chooseDelivery(bot, PUBLIC_BASE_URL).
-  const webhook = mode === "webhook" ? createWebhook(bot) : undefined;
-  const polling = mode === "polling" ? chooseDelivery(bot, undefined) : undefined;
+  // In webhook mode the "public" URL is the server's own address, known only once it listens.
+  let baseUrl = "";
+  const delivery = createDelivery({
+    bot,
+    inbox: new UpdateInbox(database.db, 10_000),
+    writes,
+    logger,
+    leaseMs: 10_000,
+    get webhookBaseUrl() {
+      return mode === "webhook" ? baseUrl : undefined;
+    },
+  });
+  const { webhook } = delivery;
   const app = createServer({ logger, connect, ping: () => database.ping(), ...(webhook ? { webhook } : {}) });
   const server = await listen(app, "127.0.0.1", 0);
-  const baseUrl = server.url;
-  await webhook?.register(baseUrl);
-  await polling?.start();
+  baseUrl = server.url;
+  await bot.init();
+  await delivery.start();
   await setDefaultCommands(bot.api);
   return {
     emulator,
@@ -120,7 +139,7 @@ export async function startRunning(backend: TestBackend, mode: "polling" | "webh
       offset += ms;
     },
     async stop() {
-      await polling?.stop();
+      await delivery.stop(5_000);
       await server.close();
       await emulator.close();
       await database.close();

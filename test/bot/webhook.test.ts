@@ -1,6 +1,6 @@
 /** Webhook mode: Telegram posts with the secret; anyone else gets 401; a redelivery is answered once. */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { processedUpdates } from "../../src/db/schema.js";
+import { telegramUpdates } from "../../src/db/schema.js";
 import { testBackends } from "../helpers/databases.js";
 import { startRunning, type Running } from "./harness.js";
 
@@ -48,7 +48,7 @@ describe.each(testBackends)("webhook mode on $name", (backend) => {
       });
       expect(response.status).toBe(401);
     }
-    expect(await r.database.db.select().from(processedUpdates)).toEqual([]);
+    expect(await r.database.db.select().from(telegramUpdates)).toEqual([]);
     const calls = await r.control.calls();
     expect(calls.filter((call) => call.method === "sendMessage")).toEqual([]);
   });

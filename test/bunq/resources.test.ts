@@ -64,6 +64,7 @@ function paymentObject(id: number, value = "-1.00") {
       created: "2026-11-24 10:00:00.000000",
       amount: { value, currency: "EUR" },
       description: `payment ${id}`,
+      merchant_reference: null as string | null,
       counterparty_alias: { iban: "NL91ABNA0417164300", display_name: "Shop" },
     },
   };
@@ -153,12 +154,12 @@ describe("bunq resources", () => {
     expect(second.newerId).toBe(25);
   });
 
-  it("checks the outcome instead of repeating a payment whose answer was lost", async () => {
+  it("looks the payment up by its marker instead of repeating it when the answer was lost", async () => {
     const history = [paymentObject(10)];
     const { fake, context } = await connectedContext((req) => {
       if (req.method === "POST") {
         history.unshift(paymentObject(11, "-12.50"));
-        history[0]!.Payment.description = "rent";
+        history[0]!.Payment.merchant_reference = "test-14";
         return { status: 500 };
       }
       return { body: { Response: history } };
@@ -169,6 +170,7 @@ describe("bunq resources", () => {
       toIban: "NL91ABNA0417164300",
       toName: "Shop",
       description: "rent",
+      merchantReference: "test-14",
     });
     expect(id).toBe(11);
     expect(fake.requests.filter((r) => r.method === "POST" && r.url.includes("/payment"))).toHaveLength(1);
@@ -189,6 +191,7 @@ describe("bunq resources", () => {
       toIban: "NL91ABNA0417164300",
       toName: "Shop",
       description: "x",
+      merchantReference: "test-15",
     });
     await expect(attempt).rejects.toBeInstanceOf(OutcomeUnknownError);
     expect(fake.requests.filter((r) => r.method === "POST" && r.url.includes("/payment"))).toHaveLength(1);

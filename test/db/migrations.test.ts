@@ -11,9 +11,9 @@ const EXPECTED_TABLES = [
   "kv_store",
   "oauth_states",
   "payment_intents",
-  "processed_updates",
   "provider_registrations",
   "telegram_chats",
+  "telegram_updates",
 ];
 
 describe.each(testBackends)("migrations on $name", (backend) => {

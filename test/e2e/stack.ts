@@ -22,6 +22,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { expect } from "vitest";
 import { openDatabase, type Database, type DatabaseHandle } from "../../src/db/client.js";
 import { Keyring } from "../../src/db/crypto.js";
@@ -32,6 +33,8 @@ import { scratchPostgresDatabase } from "../helpers/databases.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const TSX = join(ROOT, "node_modules/.bin/tsx");
+/** `node --import tsx`, resolved from the project (the app runs in a temp dir with no node_modules). */
+const TSX_LOADER = pathToFileURL(join(ROOT, "node_modules/tsx/dist/loader.mjs")).href;
 const READY_MESSAGE = "bot and server ready";
 
 export type Delivery = "polling" | "webhook";
@@ -185,6 +188,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     PORT: String(port),
     ENCRYPTION_KEYS: `e2e:${key.toString("base64")}`,
     LOG_LEVEL: options.logLevel ?? "info",
+    // Short enough that a crashed payment is reconciled within seconds, long enough for CI.
+    BUNQ_REQUEST_TIMEOUT_SECONDS: "2",
+    RECONCILE_INTERVAL_SECONDS: "1",
+    UPDATE_LEASE_SECONDS: "3",
+    SHUTDOWN_TIMEOUT_SECONDS: "10",
     ...(options.delivery === "webhook" ? { PUBLIC_BASE_URL: baseUrl } : {}),
     ...database.env,
     ...options.env,
@@ -230,9 +238,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     if (app) throw new Error("the app is already running");
     runs += 1;
     output.push(`--- app run ${runs} ---\n`);
-    // detached: the app gets its own process group, so kill() also reaches the node process tsx
-    // spawned (killing only tsx would leave it running, holding the port and the PGlite dir).
-    const child = spawn(TSX, [join(ROOT, "src/main.ts")], {
+    // Exactly what `npm start` runs: one node process, so a signal reaches the app itself.
+    // detached: the app gets its own process group, so kill() is sure to reach all of it.
+    const child = spawn(process.execPath, ["--import", TSX_LOADER, join(ROOT, "src/main.ts")], {
       cwd: workDir,
       env,
       detached: true,
@@ -275,7 +283,6 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   async function stop(): Promise<void> {
     const current = app;
     if (!current) return;
-    // Only tsx gets the signal; it relays it to the node process running the app once.
     current.child.kill("SIGTERM");
     let timer: NodeJS.Timeout | undefined;
     const result = await Promise.race([

@@ -17,6 +17,8 @@ import {
 import type { ConversationContext } from "../context.js";
 import { formatMoney, localeFor } from "../format/money.js";
 import { describeCounterparty } from "./pay.js";
+import type { IntentOutcome } from "../../services/banking/intents.js";
+import { markTouchesBunq } from "../updates/scope.js";
 
 export const REQUEST_CONVERSATION = "request";
 
@@ -43,44 +45,67 @@ export async function requestConversation(conversation: BankConversation, ctx: C
     { allowNobody: true },
   );
   const from = whom.kind === "other" ? whom.counterparty : undefined;
-  const created = await conversation.external(async (outer) => {
-    const request = await outer.services.requests.create(chatId, {
+  const progress = await conversation.external(async (outer) => {
+    markTouchesBunq();
+    // Keyed by this update: handling it again after a crash finds the request made the first time.
+    const result = await outer.services.requests.create(chatId, String(outer.update.update_id), {
       accountId: into.id,
       amount: { minor: BigInt(amount.minor), currency: amount.currency },
       description,
       ...(from ? { from } : {}),
     });
-    return {
-      kind: request.kind,
-      id: request.id,
-      accountId: request.accountId,
-      shareUrl: request.shareUrl ?? null,
-    };
+    return result.kind === "settled"
+      ? { kind: result.kind, nonce: result.intent.nonce, outcome: result.outcome }
+      : { kind: result.kind };
   });
+  if (progress.kind !== "settled") {
+    await ctx.reply(
+      progress.kind === "told"
+        ? "This request was already made; it is not made again."
+        : "⏳ bunq has not confirmed the request yet. I am checking with bunq and will tell you here what happened; please do not ask again.",
+    );
+    return;
+  }
+  const { outcome, nonce } = progress;
+  if (outcome.kind !== "request_created") {
+    await ctx.reply(requestFailureText(outcome));
+    await conversation.external((outer) => outer.services.requests.markNotified(nonce));
+    return;
+  }
   const money = formatMoney(
     { minor: BigInt(amount.minor), currency: amount.currency },
     localeFor(ctx.from?.language_code),
   );
   const who = from ? `from ${describeCounterparty(from)}` : "from anyone with the link";
-  const keyboard = moneyRequestKeyboard(
-    created.kind,
-    created.accountId,
-    created.id,
-    created.shareUrl ?? undefined,
-  );
-  if (!created.shareUrl) {
+  const keyboard = moneyRequestKeyboard(outcome.request, outcome.accountId, outcome.id, outcome.shareUrl);
+  if (!outcome.shareUrl) {
     await ctx.reply(`✔ Asked ${money} ${who}. bunq gave no share link for this request.`, {
       reply_markup: keyboard,
     });
+    await conversation.external((outer) => outer.services.requests.markNotified(nonce));
     return;
   }
-  await ctx.reply(`✔ Asked ${money} ${who}.\nShare this link: ${created.shareUrl}`, {
-    reply_markup: keyboard,
-  });
+  const shareUrl = outcome.shareUrl;
+  await ctx.reply(`✔ Asked ${money} ${who}.\nShare this link: ${shareUrl}`, { reply_markup: keyboard });
+  await conversation.external((outer) => outer.services.requests.markNotified(nonce));
   const png = await conversation.external(async () =>
-    (await QRCode.toBuffer(created.shareUrl!, { type: "png", margin: 2, width: 400 })).toString("base64"),
+    (await QRCode.toBuffer(shareUrl, { type: "png", margin: 2, width: 400 })).toString("base64"),
   );
   await ctx.replyWithPhoto(new InputFile(Buffer.from(png, "base64"), "payment-link.png"), {
     caption: "Or let them scan this code.",
   });
+}
+
+/** A request bunq did not make, in words that say whether asking again is safe. */
+export function requestFailureText(outcome: IntentOutcome): string {
+  switch (outcome.kind) {
+    case "refused":
+      return `✖ bunq refused the request: ${outcome.reason}${outcome.responseId ? ` (reference ${outcome.responseId})` : ""}. You can send /request again.`;
+    case "not_sent":
+      return `✖ The request was not made: ${outcome.reason}. You can send /request again.`;
+    case "outcome_unknown":
+      return `⚠ I cannot tell whether bunq made the request (${outcome.reason}). Please check the bunq app before asking again.`;
+    default:
+      return "✔ Done.";
+  }
 }

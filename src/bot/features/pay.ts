@@ -3,12 +3,13 @@
  * draft are handled here, outside the conversation, against the payment's stored nonce.
  */
 import { Composer } from "grammy";
-import type { ConfirmOutcome } from "../../services/banking/payments.js";
+import type { IntentOutcome } from "../../services/banking/intents.js";
 import { draftStatusData, paymentDecisionData } from "../callback-data.js";
 import type { BotContext } from "../context.js";
 import { PAY_CONVERSATION } from "../conversations/pay.js";
 import { draftStatusKeyboard } from "../keyboards.js";
 import { editOrIgnoreUnchanged } from "../telegram-errors.js";
+import { markTouchesBunq } from "../updates/scope.js";
 
 export const payFeature = new Composer<BotContext>();
 const privateChats = payFeature.chatType("private");
@@ -27,19 +28,37 @@ privateChats.callbackQuery(paymentDecisionData.pattern, async (ctx) => {
     if (cancelled) await finalEdit(ctx, `${summary}\n\n✖ Cancelled. Nothing was paid.`);
     return;
   }
+  markTouchesBunq();
   await ctx.answerCallbackQuery("Working on it…");
-  const outcome = await ctx.services.payments.confirm(ctx.chat.id, decision.nonce);
-  const final = outcomeText(outcome);
-  if (outcome.kind === "already_handled" || outcome.kind === "not_found") {
-    // The first tap owns the message; a second tap only gets a note.
-    await ctx.reply(final);
-    return;
+  const result = await ctx.services.payments.confirm(ctx.chat.id, decision.nonce);
+  switch (result.kind) {
+    case "settled": {
+      const { outcome } = result;
+      await finalEdit(
+        ctx,
+        `${summary}\n\n${paymentOutcomeText(outcome)}`,
+        outcome.kind === "draft_created"
+          ? draftStatusKeyboard(outcome.accountId, outcome.draftId)
+          : undefined,
+      );
+      await ctx.services.payments.markNotified(result.intent.nonce);
+      return;
+    }
+    case "checking":
+      await finalEdit(ctx, `${summary}\n\n${CHECKING_TEXT}`);
+      return;
+    case "expired":
+      await finalEdit(ctx, `${summary}\n\n${EXPIRED_TEXT}`);
+      return;
+    case "in_progress":
+    case "told":
+      // The first tap owns the message; a second tap only gets a note.
+      await ctx.reply("This payment was already confirmed; it is not sent again.");
+      return;
+    case "not_found":
+      await ctx.reply("I do not know that payment any more. Send /pay to start again.");
+      return;
   }
-  await finalEdit(
-    ctx,
-    `${summary}\n\n${final}`,
-    outcome.kind === "draft_created" ? draftStatusKeyboard(outcome.accountId, outcome.draftId) : undefined,
-  );
 });
 
 privateChats.callbackQuery(draftStatusData.pattern, async (ctx) => {
@@ -57,22 +76,26 @@ const DRAFT_STATUS_TEXT: Record<string, string> = {
   CANCELLED: "✖ The draft payment was cancelled. Nothing was paid.",
 };
 
-function outcomeText(outcome: ConfirmOutcome): string {
+const CHECKING_TEXT =
+  "⏳ bunq has not confirmed this payment yet. I am checking with bunq and will tell you here what happened; please do not pay again.";
+const EXPIRED_TEXT =
+  "✖ This confirmation expired after 5 minutes. Nothing was paid; send /pay to start again.";
+
+/** The last word on a payment or draft: what bunq did, never advice to repeat it unless nothing happened. */
+export function paymentOutcomeText(outcome: IntentOutcome): string {
   switch (outcome.kind) {
     case "paid":
       return "✔ Paid.";
     case "draft_created":
       return "✔ Draft created. Approve it in the bunq app; tap Check status to see where it is.";
     case "refused":
-      return `✖ bunq refused the payment: ${outcome.reason}${outcome.responseId ? ` (reference ${outcome.responseId})` : ""}`;
+      return `✖ bunq refused the payment: ${outcome.reason}${outcome.responseId ? ` (reference ${outcome.responseId})` : ""}. Nothing was paid.`;
+    case "not_sent":
+      return `✖ Not sent: ${outcome.reason}. Nothing was paid; you can send /pay again.`;
     case "outcome_unknown":
-      return "⚠ bunq did not confirm the payment. Check the bunq app before trying again; I will not resend it.";
-    case "expired":
-      return "✖ This confirmation expired after 5 minutes. Nothing was paid; send /pay to start again.";
-    case "already_handled":
-      return "This payment was already confirmed or cancelled; it is not sent again.";
-    case "not_found":
-      return "I do not know that payment any more. Send /pay to start again.";
+      return `⚠ I cannot tell whether bunq carried out this payment (${outcome.reason}). Please check the bunq app; I will not send it again.`;
+    case "request_created":
+      return "✔ Done.";
   }
 }
 

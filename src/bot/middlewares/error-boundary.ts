@@ -1,8 +1,14 @@
 /**
  * Logs a failed update with its id (never its text) and tells the user something they can act
  * on: connect first, reconnect, try later, or bunq's own words with its reference for support.
+ *
+ * Two exceptions keep money safe. A failure of our own infrastructure (database unreachable,
+ * Telegram unreachable) is rethrown so the update inbox handles the whole update again later —
+ * every step is idempotent, so that is safe and loses nothing. And once an update asked bunq
+ * to change something, the user is never told to "try again": they hear what is known and that
+ * the bot will report the result.
  */
-import type { BotError } from "grammy";
+import { GrammyError, HttpError, type BotError } from "grammy";
 import {
   BunqError,
   BunqUserError,
@@ -12,15 +18,19 @@ import {
   RateLimitedError,
   ServerError,
 } from "../../bunq/errors.js";
+import { isDatabaseUnavailable } from "../../db/availability.js";
 import type { Logger } from "../../logger.js";
 import { ConsentRevokedError, NotConnectedError } from "../../services/bunq-contexts.js";
 import { setChatCommands } from "../commands.js";
 import type { BotContext } from "../context.js";
+import { currentUpdateScope } from "../updates/scope.js";
 
 export function errorBoundary(logger: Logger) {
   return async (error: BotError<BotContext>): Promise<void> => {
     const { ctx } = error;
     const cause = error.error instanceof Error ? error.error : new Error(String(error.error));
+    const scope = currentUpdateScope();
+    if (isTransient(cause) && scope && !scope.finalAttempt) throw cause;
     logger[levelFor(cause)](
       {
         updateId: ctx.update.update_id,
@@ -28,13 +38,35 @@ export function errorBoundary(logger: Logger) {
       },
       "update failed",
     );
-    if (ctx.callbackQuery) await ctx.answerCallbackQuery().catch(() => undefined);
+    if (ctx.callbackQuery && !scope?.callbackAnswered) await ctx.answerCallbackQuery().catch(() => undefined);
     if (!ctx.chat) return;
     if (cause instanceof ConsentRevokedError) {
       await setChatCommands(ctx.api, ctx.chat.id, false).catch(() => undefined);
     }
-    await ctx.reply(userMessage(cause)).catch(() => undefined);
+    const text = scope?.touchedBunq ? afterBunqWasAsked(cause) : userMessage(cause);
+    await ctx.reply(text).catch(() => undefined);
   };
+}
+
+/** Our database or Telegram being unreachable: worth handling the update again later. */
+export function isTransient(error: Error): boolean {
+  if (isDatabaseUnavailable(error) || error instanceof HttpError) return true;
+  return error instanceof GrammyError && (error.error_code >= 500 || error.error_code === 429);
+}
+
+/**
+ * For an update that asked bunq to change something: a refusal by bunq is safe to repeat
+ * (nothing happened); anything else may have happened at bunq, so no retry advice.
+ */
+function afterBunqWasAsked(error: Error): string {
+  if (
+    error instanceof BunqUserError ||
+    error instanceof NotConnectedError ||
+    error instanceof ConsentRevokedError
+  ) {
+    return userMessage(error);
+  }
+  return "Something went wrong on my side after I asked bunq. Please do not repeat it: I will tell you here what bunq did as soon as I know, and the bunq app shows it too.";
 }
 
 /** The user's state (not connected) is routine; bunq being unavailable or refusing is bunq's; the rest is ours. */

@@ -1,14 +1,15 @@
 /**
  * Asking for money: a request-inquiry when the user names whom to ask (bunq also gives it a
- * bunq.me link for people without bunq), a bunq.me tab when anyone may pay.
+ * bunq.me link for people without bunq), a bunq.me tab when anyone may pay. Each is a money
+ * intent keyed by the update that asked for it, so handling that update again (after a crash
+ * or a failed write) finds the request made the first time instead of making a second one.
  */
 import type { Counterparty } from "../../bunq/aliases.js";
-import { createBunqMeTab, readBunqMeTab } from "../../bunq/bunqme-tabs.js";
+import { readBunqMeTab } from "../../bunq/bunqme-tabs.js";
 import type { Money } from "../../bunq/money.js";
-import { createRequestInquiry, readRequestInquiry } from "../../bunq/request-inquiries.js";
-import type { Database } from "../../db/client.js";
-import { audit, maskIdentifier } from "../audit.js";
+import { readRequestInquiry } from "../../bunq/request-inquiries.js";
 import type { BunqContexts } from "../bunq-contexts.js";
+import type { IntentProgress, MoneyIntents } from "./money-intents.js";
 
 export type MoneyRequestKind = "inquiry" | "tab";
 
@@ -20,39 +21,42 @@ export interface MoneyRequest {
   readonly shareUrl?: string;
 }
 
+export interface NewMoneyRequest {
+  readonly accountId: number;
+  readonly amount: Money;
+  readonly description: string;
+  /** Whom to ask; none for a bunq.me link anyone may pay. */
+  readonly from?: Counterparty;
+}
+
 export class RequestsService {
   constructor(
-    private readonly db: Database,
+    private readonly intents: MoneyIntents,
     private readonly contexts: BunqContexts,
   ) {}
 
-  async create(
-    chatId: number,
-    request: { accountId: number; amount: Money; description: string; from?: Counterparty },
-  ): Promise<MoneyRequest> {
-    const { from } = request;
-    const created: MoneyRequest = from
-      ? {
-          kind: "inquiry",
-          accountId: request.accountId,
-          ...(await this.contexts.run(chatId, (context) =>
-            createRequestInquiry(context, { ...request, from }),
-          )),
-        }
-      : {
-          kind: "tab",
-          accountId: request.accountId,
-          ...(await this.contexts.run(chatId, (context) => createBunqMeTab(context, request))),
-        };
-    await audit(this.db, chatId, from ? "request_inquiry.created" : "bunqme_tab.created", {
-      accountId: request.accountId,
-      amount: request.amount.minor.toString(),
+  /** `key` names the asking (the chat's update id): the same key never creates twice. */
+  async create(chatId: number, key: string, request: NewMoneyRequest): Promise<IntentProgress> {
+    const nonce = `req-${chatId}-${key}`;
+    const created = await this.intents.store.insertExecuting({
+      nonce,
+      chatId,
+      kind: request.from ? "request_inquiry" : "bunqme_tab",
+      fromAccountId: request.accountId,
+      amountMinor: request.amount.minor,
       currency: request.amount.currency,
-      bunqId: created.id,
-      ...(from ? { counterpartyType: from.type, counterparty: maskIdentifier(from.value) } : {}),
-      result: created.status,
+      counterparty: request.from ? { ...request.from } : null,
+      description: request.description,
+      expiresAt: new Date(),
     });
-    return created;
+    const intent = await this.intents.store.find(chatId, nonce);
+    if (!intent) throw new Error("a request intent vanished after it was written");
+    return created ? this.intents.execute(intent) : this.intents.resume(intent);
+  }
+
+  /** Call once the chat was told the outcome. */
+  markNotified(nonce: string): Promise<void> {
+    return this.intents.markNotified(nonce);
   }
 
   async status(chatId: number, kind: MoneyRequestKind, accountId: number, id: number): Promise<MoneyRequest> {

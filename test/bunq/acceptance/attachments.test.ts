@@ -32,6 +32,7 @@ describe("attachments and payment notes", () => {
       toIban: savings!.iban,
       toName: "Me",
       description: "lunch",
+      merchantReference: "test-1",
     });
     const attachmentId = await uploadAttachment(context, {
       accountId: main!.id,

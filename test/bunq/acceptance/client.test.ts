@@ -112,6 +112,7 @@ describe("bunq client against the emulator", () => {
       toIban: savings!.iban,
       toName: "Me",
       description: "to savings",
+      merchantReference: "test-4",
     };
     await expect(createPayment(context, newPayment)).resolves.toBeGreaterThan(0);
 

@@ -59,6 +59,7 @@ describe("bunq client under faults", () => {
       toIban: user.accounts[1]!.iban,
       toName: "Me",
       description: "dropped",
+      merchantReference: "test-5",
     });
     await expect(attempt).rejects.toThrow(/outcome|not confirm/i);
     await expect(attempt).rejects.toMatchObject({ cause: expect.any(NetworkError) });
@@ -81,6 +82,7 @@ describe("bunq client under faults", () => {
       toIban: user.accounts[1]!.iban,
       toName: "Me",
       description: "server error",
+      merchantReference: "test-6",
     });
     await expect(attempt).rejects.toMatchObject({ cause: expect.any(ServerError) });
     expect(
@@ -96,6 +98,7 @@ describe("bunq client under faults", () => {
       toIban: user.accounts[1]!.iban,
       toName: "Me",
       description: "too much",
+      merchantReference: "test-7",
     }).catch((error: unknown) => error);
     expect(refusal).toBeInstanceOf(BunqUserError);
     expect(refusal).toMatchObject({

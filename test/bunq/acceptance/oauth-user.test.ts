@@ -103,6 +103,7 @@ describe("a connected user through OAuth", () => {
       toIban: savings!.iban,
       toName: "Olivia Owner",
       description: "save",
+      merchantReference: "test-8",
     });
     await expect(
       createPayment(context, {
@@ -111,6 +112,7 @@ describe("a connected user through OAuth", () => {
         toIban: "NL91ABNA0417164300",
         toName: "Shop",
         description: "x",
+        merchantReference: "test-9",
       }),
     ).rejects.toBeInstanceOf(BunqUserError);
     const state = await control(env.emulator, "GET", `/users/${person.user_id}`);
@@ -124,6 +126,7 @@ describe("a connected user through OAuth", () => {
       amount: eur(2500n),
       to: { type: "IBAN", value: "NL91ABNA0417164300", name: "Landlord" },
       description: "rent",
+      merchantReference: "test-10",
     });
     expect(await readDraftPayment(context, main.id, draftId)).toEqual({ id: draftId, status: "PENDING" });
     await control(env.emulator, "POST", `/draft-payments/${draftId}/accept`);
@@ -140,6 +143,7 @@ describe("a connected user through OAuth", () => {
       amount: eur(1500n),
       from: { type: "EMAIL", value: "friend@example.com" },
       description: "dinner",
+      merchantReference: "test-11",
     });
     expect(request.status).toBe("PENDING");
     expect(request.shareUrl).toMatch(/^https:\/\/bunq\.me\//);
@@ -154,6 +158,7 @@ describe("a connected user through OAuth", () => {
       amount: eur(50000n),
       from: { type: "EMAIL", value: "sugardaddy@bunq.com" },
       description: "funding",
+      merchantReference: "test-12",
     });
     expect(request.status).toBe("ACCEPTED");
     expect((await control(env.emulator, "GET", `/users/${person.user_id}`)).accounts[0].balance).toBe(
