@@ -15,6 +15,7 @@ import {
   type RequestInquiry,
 } from "../state.js";
 import { ownAccount } from "./owner.js";
+import { newestFirst, paginate } from "./pagination.js";
 
 const SUGAR_DADDY = "sugardaddy@bunq.com";
 const BUNQME_BASE = "https://bunq.me/";
@@ -151,6 +152,18 @@ function owned<T extends { accountId: number }>(
   return item;
 }
 
+/** The account's items, newest first, one page at a time. */
+function list<T extends { readonly id: number; readonly accountId: number }>(
+  map: Map<number, T>,
+  request: ApiRequest,
+  emulation: Emulation,
+  toObject: (item: T, currency: string) => Record<string, unknown>,
+) {
+  const account = ownAccount(request, emulation);
+  const items = newestFirst([...map.values()].filter((item) => item.accountId === account.id));
+  return paginate(request, items, (item) => toObject(item, account.currency));
+}
+
 const BASE = "/user/:userId/monetary-account/:accountId";
 
 export const moneyRequestRoutes: ApiRoute[] = [
@@ -198,6 +211,12 @@ export const moneyRequestRoutes: ApiRoute[] = [
       });
       return respond({ Id: { id: draft.id } });
     },
+  },
+  {
+    method: "GET",
+    path: `${BASE}/draft-payment`,
+    auth: "session",
+    handle: (request, emulation) => list(emulation.state.drafts, request, emulation, draftObject),
   },
   {
     method: "GET",
@@ -253,6 +272,12 @@ export const moneyRequestRoutes: ApiRoute[] = [
   },
   {
     method: "GET",
+    path: `${BASE}/request-inquiry`,
+    auth: "session",
+    handle: (request, emulation) => list(emulation.state.requests, request, emulation, requestObject),
+  },
+  {
+    method: "GET",
     path: `${BASE}/request-inquiry/:itemId`,
     auth: "session",
     handle: (request, emulation) =>
@@ -305,6 +330,12 @@ export const moneyRequestRoutes: ApiRoute[] = [
       });
       return respond({ Id: { id: tab.id } });
     },
+  },
+  {
+    method: "GET",
+    path: `${BASE}/bunqme-tab`,
+    auth: "session",
+    handle: (request, emulation) => list(emulation.state.tabs, request, emulation, tabObject),
   },
   {
     method: "GET",
