@@ -22,7 +22,8 @@ export function paymentObject(payment: EmulatedPayment, ownIban: string, ownName
       type: payment.type,
       alias: { iban: ownIban, display_name: ownName },
       counterparty_alias: {
-        iban: payment.counterparty.iban ?? null,
+        // A payment from a paid request has no known IBAN; bunq's spec has no null for it.
+        ...(payment.counterparty.iban !== undefined ? { iban: payment.counterparty.iban } : {}),
         display_name: payment.counterparty.name,
       },
       balance_after_mutation: amount(payment.balanceAfterCents, payment.currency),
