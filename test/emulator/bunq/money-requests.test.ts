@@ -114,3 +114,56 @@ describe("bunq emulator: listings of draft payments, request-inquiries and bunq.
     });
   });
 });
+
+describe("bunq emulator: merchant_reference on draft payments and request-inquiries", () => {
+  const shop = { type: "IBAN", value: "NL91ABNA0417164300", name: "Shop" };
+
+  it("keeps it per draft entry, returns it in the draft and the listing, and puts it on the payments", async () => {
+    const id = await post("draft-payment", {
+      entries: [
+        {
+          amount: money("1.25"),
+          counterparty_alias: shop,
+          description: "one",
+          merchant_reference: "ref-one",
+        },
+        { amount: money("2.50"), counterparty_alias: shop, description: "two" },
+      ],
+      number_of_required_accepts: 1,
+    });
+    const read = (await get(`${base()}/draft-payment/${id}`)).Response[0].DraftPayment;
+    expect(read.entries.map((e: any) => e.merchant_reference)).toEqual(["ref-one", undefined]);
+    const listed = (await get(`${base()}/draft-payment?count=1`)).Response[0].DraftPayment;
+    expect(listed).toMatchObject({
+      id,
+      entries: [{ merchant_reference: "ref-one" }, { description: "two" }],
+    });
+
+    const accepted = await control(emulator.urls.control, "POST", `/draft-payments/${id}/accept`);
+    const payments = [];
+    for (const paymentId of accepted.payment_ids)
+      payments.push((await get(`${base()}/payment/${paymentId}`)).Response[0].Payment);
+    expect(payments.map((p) => [p.description, p.merchant_reference])).toEqual([
+      ["one", "ref-one"],
+      ["two", undefined],
+    ]);
+  });
+
+  it("keeps a request-inquiry's, returns it in the request and the listing, and on the payment that arrives", async () => {
+    const id = await post("request-inquiry", {
+      amount_inquired: money("4.00"),
+      counterparty_alias: { type: "EMAIL", value: "friend@example.com", name: "Friend" },
+      description: "for lunch",
+      allow_bunqme: false,
+      merchant_reference: "bunqbot:req:91c2",
+    });
+    const read = (await get(`${base()}/request-inquiry/${id}`)).Response[0].RequestInquiry;
+    expect(read).toMatchObject({ id, merchant_reference: "bunqbot:req:91c2" });
+    const listed = (await get(`${base()}/request-inquiry?count=1`)).Response[0].RequestInquiry;
+    expect(listed).toMatchObject({ id, merchant_reference: "bunqbot:req:91c2" });
+
+    await control(emulator.urls.control, "POST", `/request-inquiries/${id}/accept`);
+    const arrived = (await get(`${base()}/payment?count=1`)).Response[0].Payment;
+    expect(arrived).toMatchObject({ amount: { value: "4.00" }, merchant_reference: "bunqbot:req:91c2" });
+  });
+});

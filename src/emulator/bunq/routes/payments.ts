@@ -27,6 +27,7 @@ export function paymentObject(payment: EmulatedPayment, ownIban: string, ownName
         display_name: payment.counterparty.name,
       },
       balance_after_mutation: amount(payment.balanceAfterCents, payment.currency),
+      ...(payment.merchantReference !== undefined ? { merchant_reference: payment.merchantReference } : {}),
     },
   };
 }
@@ -47,6 +48,7 @@ const createBody = z.object({
     name: z.string().optional(),
   }),
   description: z.string().max(140),
+  merchant_reference: z.string().optional(),
 });
 
 function createPayment(request: ApiRequest, emulation: Emulation) {
@@ -73,10 +75,17 @@ function createPayment(request: ApiRequest, emulation: Emulation) {
   }
   if (source.balanceCents < cents) throw new BunqHttpError(400, "Insufficient balance.");
   const owner = state.users.get(source.userId)!;
-  const outgoing = state.book(source, -cents, body.description, {
-    iban: body.counterparty_alias.type === "IBAN" ? body.counterparty_alias.value : undefined,
-    name: body.counterparty_alias.name ?? body.counterparty_alias.value,
-  });
+  // The reference is the payer's: it stays on the outgoing side.
+  const outgoing = state.book(
+    source,
+    -cents,
+    body.description,
+    {
+      iban: body.counterparty_alias.type === "IBAN" ? body.counterparty_alias.value : undefined,
+      name: body.counterparty_alias.name ?? body.counterparty_alias.value,
+    },
+    body.merchant_reference,
+  );
   if (target) {
     state.book(target, cents, body.description, { iban: source.iban, name: owner.displayName });
   }
