@@ -3,7 +3,7 @@
  * with accounts and history, inspect state, inject faults, read the request log, reset.
  */
 import { z } from "zod";
-import type { FaultBox } from "./faults.js";
+import { FAULT_KINDS, type FaultBox, type FaultKind } from "./faults.js";
 import { formatCents, parseCents } from "./format.js";
 import { bunqIban } from "./iban.js";
 import { decide } from "./oauth.js";
@@ -17,6 +17,8 @@ export interface LoggedRequest {
   readonly status: number;
   readonly at: string;
   readonly authenticated_as?: number;
+  /** The injected fault that struck this request, if any. */
+  readonly fault?: FaultKind;
 }
 
 const KINDS: Record<string, AccountKind> = {
@@ -50,7 +52,7 @@ const bulkPayments = z.object({
 const newFault = z.object({
   method: z.string().optional(),
   path: z.string().optional(),
-  kind: z.enum(["latency", "status", "drop", "rate-limit", "maintenance", "corrupt-signature"]),
+  kind: z.enum(FAULT_KINDS),
   status: z.number().int().optional(),
   ms: z.number().int().optional(),
   times: z.number().int().min(1).default(1),

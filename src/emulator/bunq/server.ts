@@ -2,7 +2,8 @@
  * The HTTP face of the emulator. For /v1 it does what bunq does around every call: request
  * log, injected faults, per-IP rate limits, token checks (installation token for device and
  * session calls, session token for the rest), 466 for unsigned calls that must be signed, and
- * a signature over every response body.
+ * a signature over every response body. Injected faults strike before the route runs or, for
+ * the `-after` kinds, after it has run and succeeded.
  */
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
@@ -19,6 +20,8 @@ const MAX_BODY_BYTES = 10 * 1024 * 1024;
 /** A request within this long of expiry extends the session (bunq: 30 s, by at most 5 min). */
 const EXTENSION_WINDOW_MS = 30_000;
 const MAX_EXTENSION_MS = 5 * 60_000;
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export interface ServerDeps extends ControlDeps {
   /** Every response that did not fit bunq's spec; tests assert it stays empty. */
@@ -87,8 +90,9 @@ export function createRequestHandler(deps: ServerDeps) {
       at: new Date().toISOString(),
     };
     deps.log.push(entry);
-    const fault = deps.faults.take(method, url.pathname);
-    if (fault?.kind === "latency") await new Promise((resolve) => setTimeout(resolve, fault.ms ?? 1000));
+    const fault = deps.faults.take(method, url.pathname, "before");
+    if (fault) entry.fault = fault.kind;
+    if (fault?.kind === "latency") await pause(fault.ms ?? 1000);
     if (fault?.kind === "drop") {
       entry.status = -1;
       req.socket.destroy();
@@ -147,6 +151,20 @@ export function createRequestHandler(deps: ServerDeps) {
       return;
     }
     entry.status = result.status ?? 200;
+    const after = deps.faults.take(method, url.pathname, "after");
+    if (after) entry.fault = after.kind;
+    if (after?.kind === "latency-after") await pause(after.ms ?? 1000);
+    if (after?.kind === "drop-after") {
+      entry.status = -1;
+      req.socket.destroy();
+      return;
+    }
+    if (after?.kind === "status-after") {
+      const lost = new BunqHttpError(after.status ?? 500, "Internal server error.");
+      entry.status = lost.status;
+      send(res, lost.status, lost.toBody(), requestId);
+      return;
+    }
     send(res, entry.status, result.body, requestId, fault?.kind === "corrupt-signature");
   }
 

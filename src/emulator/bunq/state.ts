@@ -39,6 +39,8 @@ export interface EmulatedPayment {
   readonly counterparty: { readonly iban?: string; readonly name: string };
   readonly balanceAfterCents: bigint;
   readonly type: "BUNQ" | "IDEAL" | "SEPA";
+  /** The API client's own reference, kept and returned as given (clients use it to find their payments). */
+  readonly merchantReference?: string;
 }
 
 export interface Installation {
@@ -103,6 +105,8 @@ export interface DraftPayment {
     readonly amountCents: bigint;
     readonly alias: MoneyAlias;
     readonly description: string;
+    /** Goes onto the payment the entry becomes. */
+    readonly merchantReference?: string;
   }[];
   status: "PENDING" | "ACCEPTED" | "REJECTED";
   paymentIds: number[];
@@ -116,6 +120,8 @@ export interface RequestInquiry {
   readonly alias: MoneyAlias;
   readonly description: string;
   readonly shareUrl?: string;
+  /** Goes onto the payment that arrives when the request is paid. */
+  readonly merchantReference?: string;
   status: "PENDING" | "ACCEPTED" | "REJECTED" | "REVOKED";
 }
 
@@ -218,6 +224,7 @@ export class EmulatorState {
     amountCents: bigint,
     description: string,
     counterparty: EmulatedPayment["counterparty"],
+    merchantReference?: string,
   ): EmulatedPayment {
     account.balanceCents += amountCents;
     const payment: EmulatedPayment = {
@@ -230,6 +237,7 @@ export class EmulatorState {
       counterparty,
       balanceAfterCents: account.balanceCents,
       type: counterparty.iban?.includes("BUNQ") ? "BUNQ" : "SEPA",
+      ...(merchantReference !== undefined ? { merchantReference } : {}),
     };
     this.payments.push(payment);
     const object = {
@@ -238,6 +246,7 @@ export class EmulatorState {
         monetary_account_id: account.id,
         amount: { value: formatCents(amountCents), currency: account.currency },
         description,
+        ...(merchantReference !== undefined ? { merchant_reference: merchantReference } : {}),
       },
     };
     for (const category of ["MUTATION", "PAYMENT"]) {

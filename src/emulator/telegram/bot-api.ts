@@ -91,6 +91,9 @@ export class BotApi {
       if (token !== this.token) throw unauthorized();
       ({ params, files } = await parseBotApiParams(req, url));
     } catch (error) {
+      // The connection went away while the call was being read (an outage cut it): the call never
+      // reached Telegram, so it is neither run nor logged as one the bot got wrong.
+      if (req.socket.destroyed) return;
       const apiError = asApiError(error);
       this.record(rawMethod, params, {
         ok: false,

@@ -1,6 +1,7 @@
 /**
  * The emulator's own JSON API under /_emulator (clearly not Telegram): simulated users and chats,
- * user actions, transcripts, command menus, the call log and rejected calls, fault injection, reset.
+ * user actions, transcripts, command menus, the call log and rejected calls, fault injection, outages,
+ * reset.
  * Bodies are parsed with zod; errors answer `{"error": "..."}`.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
@@ -9,6 +10,7 @@ import { send, type BotApi } from "./bot-api.js";
 import { effectiveCommands } from "./commands-view.js";
 import type { FaultInjector } from "./faults.js";
 import { commandKey } from "./methods/bot.js";
+import type { Outage } from "./outage.js";
 import { readBody } from "./request-body.js";
 import { ControlError, type UserSimulator } from "./simulator.js";
 import type { EmulatorState } from "./state.js";
@@ -50,6 +52,7 @@ export interface ControlDeps {
   hub: UpdateHub;
   api: BotApi;
   faults: FaultInjector;
+  outage: Outage;
   simulator: UserSimulator;
   controlUrl: () => string;
 }
@@ -61,7 +64,7 @@ type Route = [
 ];
 
 export function createControlApi(deps: ControlDeps) {
-  const { state, hub, api, faults, simulator } = deps;
+  const { state, hub, api, faults, outage, simulator } = deps;
   const chatOf = (id: string | undefined) => {
     const chat = state.chats.get(Number(id));
     if (!chat) throw new ControlError(404, `chat ${id} not found`);
@@ -77,6 +80,7 @@ export function createControlApi(deps: ControlDeps) {
         hub.reset();
         api.clearCalls();
         faults.clear();
+        outage.end();
         return { ok: true };
       },
     ],
@@ -158,6 +162,8 @@ export function createControlApi(deps: ControlDeps) {
     ["DELETE", /^\/rejected-calls$/, () => (api.clearCalls(), { ok: true })],
     ["POST", /^\/faults$/, (_m, body) => (faults.add(body), { ok: true })],
     ["DELETE", /^\/faults$/, () => (faults.clear(), { ok: true })],
+    ["POST", /^\/outage$/, (_m, body) => outage.start(body)],
+    ["DELETE", /^\/outage$/, () => (outage.end(), { ok: true })],
     [
       "GET",
       /^\/webhook$/,

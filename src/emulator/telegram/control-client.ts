@@ -131,6 +131,14 @@ export class TelegramEmulatorClient {
   clearCalls = () => this.call<{ ok: true }>("DELETE", "/rejected-calls");
   injectFault = (fault: FaultInput) => this.call<{ ok: true }>("POST", "/faults", fault);
   clearFaults = () => this.call<{ ok: true }>("DELETE", "/faults");
+
+  /**
+   * Makes Telegram unreachable for `ms` (wall clock): Bot API connections are reset without the call
+   * running or being logged, and webhook deliveries wait; updates are kept and flow again afterwards.
+   */
+  startOutage = (ms: number) => this.call<{ ok: true; until: string }>("POST", "/outage", { ms });
+  /** Ends an outage early. */
+  endOutage = () => this.call<{ ok: true }>("DELETE", "/outage");
   webhook = () =>
     this.call<{
       webhook: {

@@ -9,6 +9,7 @@ import type { AddressInfo } from "node:net";
 import { BotApi, send } from "./bot-api.js";
 import { createControlApi } from "./control-api.js";
 import { FaultInjector } from "./faults.js";
+import { Outage } from "./outage.js";
 import { UserSimulator } from "./simulator.js";
 import { loadSpec } from "./spec/spec.js";
 import { EmulatorState } from "./state.js";
@@ -64,6 +65,7 @@ export async function startTelegramEmulator(
     options.firstUpdateId ?? (Math.floor(Date.now() / 1000) % 1_000_000) * 1000,
   );
   const faults = new FaultInjector();
+  const outage = new Outage(hub);
   const api = new BotApi(token, new CallValidator(loadSpec()), faults, {
     state,
     hub,
@@ -77,6 +79,7 @@ export async function startTelegramEmulator(
     hub,
     api,
     faults,
+    outage,
     simulator,
     controlUrl: () => `${baseUrl}/_emulator`,
   });
@@ -85,6 +88,7 @@ export async function startTelegramEmulator(
     const url = new URL(req.url ?? "/", "http://localhost");
     const botCall = /^\/bot([^/]*)\/([^/]+)\/?$/.exec(url.pathname);
     if (botCall) {
+      if (!outage.admit(req, res)) return;
       void api.handle(req, res, url, decodeURIComponent(botCall[1] ?? ""), botCall[2] ?? "");
     } else if (url.pathname.startsWith("/_emulator/")) {
       void control(req, res, url, url.pathname.slice("/_emulator".length));

@@ -46,6 +46,8 @@ export class UpdateHub {
   private retryTimer: NodeJS.Timeout | undefined;
   private readonly inFlight = new Set<AbortController>();
   private closed = false;
+  /** No webhook delivery starts before this time (an outage); deliveries under way finish. */
+  private pausedUntil = 0;
   webhook: WebhookConfig | undefined;
   /** Runs a method call the webhook returned in its 2xx response body, as Telegram does. */
   onWebhookReply: ((body: Record<string, unknown>) => Promise<void>) | undefined;
@@ -109,6 +111,12 @@ export class UpdateHub {
     this.lastError = undefined;
     this.allowedUpdates = [];
     this.deliveryLog.length = 0;
+  }
+
+  /** Holds webhook deliveries until `until` (epoch ms; 0 resumes at once). Queued updates stay queued. */
+  pauseDeliveries(until: number): void {
+    this.pausedUntil = until;
+    this.pump();
   }
 
   setAllowedUpdates(types: string[] | undefined): void {
@@ -199,6 +207,11 @@ export class UpdateHub {
     const webhook = this.webhook;
     if (!webhook || this.closed) return;
     clearTimeout(this.retryTimer);
+    const pausedFor = this.pausedUntil - Date.now();
+    if (pausedFor > 0) {
+      this.retryTimer = setTimeout(() => this.pump(), pausedFor);
+      return;
+    }
     const blockedChats = new Set<string>();
     let inFlight = this.queue.filter((p) => p.inFlight).length;
     let nextRetry = Infinity;

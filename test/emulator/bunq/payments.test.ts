@@ -121,6 +121,32 @@ describe("bunq emulator: accounts and payments", () => {
     const state = await control(emulator.urls.control, "GET", `/users/${user.user_id}`);
     expect(state.accounts[0].balance).toBe("87.50");
   });
+
+  it("keeps a payment's merchant_reference and returns it in the payment and the listing", async () => {
+    const [main, savings] = user.accounts;
+    const base = `/user/${bunq.userId}/monetary-account/${main!.id}/payment`;
+    const created = await bunq.call("POST", base, {
+      body: {
+        amount: { value: "0.50", currency: "EUR" },
+        counterparty_alias: { type: "IBAN", value: savings!.iban, name: "Pat Payer" },
+        description: "with a reference",
+        merchant_reference: "bunqbot:pay:7f3a",
+      },
+      token: bunq.sessionToken,
+      sign: true,
+    });
+    expect(created.status).toBe(200);
+    const id = created.json.Response[0].Id.id;
+    await pause(5);
+    const payment = await bunq.get(`${base}/${id}`);
+    expect(payment.json.Response[0].Payment).toMatchObject({ id, merchant_reference: "bunqbot:pay:7f3a" });
+    await pause(5);
+    const listed = await bunq.get(`${base}?count=200`);
+    const found = listed.json.Response.filter(
+      (p: any) => p.Payment.merchant_reference === "bunqbot:pay:7f3a",
+    );
+    expect(found.map((p: any) => p.Payment.id)).toEqual([id]);
+  });
 });
 
 describe("bunq emulator: sandbox helpers and attachments", () => {

@@ -15,6 +15,7 @@ import {
   type RequestInquiry,
 } from "../state.js";
 import { ownAccount } from "./owner.js";
+import { newestFirst, paginate } from "./pagination.js";
 
 const SUGAR_DADDY = "sugardaddy@bunq.com";
 const BUNQME_BASE = "https://bunq.me/";
@@ -56,6 +57,7 @@ function draftObject(draft: DraftPayment, currency: string) {
         amount: amount(e.amountCents, currency),
         counterparty_alias: aliasObject(e.alias),
         description: e.description,
+        ...(e.merchantReference !== undefined ? { merchant_reference: e.merchantReference } : {}),
       })),
       responses: [],
     },
@@ -71,6 +73,7 @@ function requestObject(request: RequestInquiry) {
       amount_inquired: amount(request.amountCents, request.currency),
       counterparty_alias: aliasObject(request.alias),
       description: request.description,
+      ...(request.merchantReference !== undefined ? { merchant_reference: request.merchantReference } : {}),
       ...(request.shareUrl ? { bunqme_share_url: request.shareUrl } : {}),
     },
   };
@@ -99,10 +102,16 @@ export function executeDraft(state: EmulatorState, draft: DraftPayment): void {
   if (account.balanceCents < total) throw new Error("insufficient balance");
   const owner = state.users.get(account.userId)!;
   for (const entry of draft.entries) {
-    const payment = state.book(account, -entry.amountCents, entry.description, {
-      iban: entry.alias.type === "IBAN" ? entry.alias.value : undefined,
-      name: entry.alias.name ?? entry.alias.value,
-    });
+    const payment = state.book(
+      account,
+      -entry.amountCents,
+      entry.description,
+      {
+        iban: entry.alias.type === "IBAN" ? entry.alias.value : undefined,
+        name: entry.alias.name ?? entry.alias.value,
+      },
+      entry.merchantReference,
+    );
     draft.paymentIds.push(payment.id);
     const target = [...state.accounts.values()].find(
       (a) => entry.alias.type === "IBAN" && a.iban === entry.alias.value,
@@ -126,9 +135,14 @@ export function executeDraft(state: EmulatorState, draft: DraftPayment): void {
 /** The requested money arrives (sugardaddy, or the control API playing the payer). */
 export function payRequest(state: EmulatorState, request: RequestInquiry): void {
   const account = state.accounts.get(request.accountId)!;
-  state.book(account, request.amountCents, request.description, {
-    name: request.alias.name ?? request.alias.value,
-  });
+  // bunq: the reference "was attached to the request and the mutation".
+  state.book(
+    account,
+    request.amountCents,
+    request.description,
+    { name: request.alias.name ?? request.alias.value },
+    request.merchantReference,
+  );
   request.status = "ACCEPTED";
   state.onEvent({
     userId: account.userId,
@@ -151,6 +165,18 @@ function owned<T extends { accountId: number }>(
   return item;
 }
 
+/** The account's items, newest first, one page at a time. */
+function list<T extends { readonly id: number; readonly accountId: number }>(
+  map: Map<number, T>,
+  request: ApiRequest,
+  emulation: Emulation,
+  toObject: (item: T, currency: string) => Record<string, unknown>,
+) {
+  const account = ownAccount(request, emulation);
+  const items = newestFirst([...map.values()].filter((item) => item.accountId === account.id));
+  return paginate(request, items, (item) => toObject(item, account.currency));
+}
+
 const BASE = "/user/:userId/monetary-account/:accountId";
 
 export const moneyRequestRoutes: ApiRoute[] = [
@@ -168,6 +194,7 @@ export const moneyRequestRoutes: ApiRoute[] = [
                 amount: money,
                 counterparty_alias: alias,
                 description: z.string().max(140).default(""),
+                merchant_reference: z.string().optional(),
               }),
             )
             .min(1),
@@ -184,6 +211,7 @@ export const moneyRequestRoutes: ApiRoute[] = [
           amountCents: positiveCents(e.amount.value),
           alias: e.counterparty_alias,
           description: e.description,
+          ...(e.merchant_reference !== undefined ? { merchantReference: e.merchant_reference } : {}),
         })),
         status: "PENDING",
         paymentIds: [],
@@ -198,6 +226,12 @@ export const moneyRequestRoutes: ApiRoute[] = [
       });
       return respond({ Id: { id: draft.id } });
     },
+  },
+  {
+    method: "GET",
+    path: `${BASE}/draft-payment`,
+    auth: "session",
+    handle: (request, emulation) => list(emulation.state.drafts, request, emulation, draftObject),
   },
   {
     method: "GET",
@@ -220,6 +254,7 @@ export const moneyRequestRoutes: ApiRoute[] = [
           counterparty_alias: alias,
           description: z.string().max(140),
           allow_bunqme: z.boolean(),
+          merchant_reference: z.string().optional(),
         }),
         request.json,
       );
@@ -233,6 +268,7 @@ export const moneyRequestRoutes: ApiRoute[] = [
         alias: body.counterparty_alias,
         description: body.description,
         shareUrl: body.allow_bunqme ? `${BUNQME_BASE}request/${randomToken().slice(0, 16)}` : undefined,
+        ...(body.merchant_reference !== undefined ? { merchantReference: body.merchant_reference } : {}),
         status: "PENDING",
       };
       emulation.state.requests.set(inquiry.id, inquiry);
@@ -250,6 +286,12 @@ export const moneyRequestRoutes: ApiRoute[] = [
       }
       return respond({ Id: { id: inquiry.id } });
     },
+  },
+  {
+    method: "GET",
+    path: `${BASE}/request-inquiry`,
+    auth: "session",
+    handle: (request, emulation) => list(emulation.state.requests, request, emulation, requestObject),
   },
   {
     method: "GET",
@@ -305,6 +347,12 @@ export const moneyRequestRoutes: ApiRoute[] = [
       });
       return respond({ Id: { id: tab.id } });
     },
+  },
+  {
+    method: "GET",
+    path: `${BASE}/bunqme-tab`,
+    auth: "session",
+    handle: (request, emulation) => list(emulation.state.tabs, request, emulation, tabObject),
   },
   {
     method: "GET",

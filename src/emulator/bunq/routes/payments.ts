@@ -1,7 +1,6 @@
 /**
- * Payments: listing with bunq's documented pagination (count default 10, max 200, older_id /
- * newer_id, Pagination URLs) and creation, which must be signed and, for OAuth sessions, may
- * only move money between the granting user's own accounts.
+ * Payments: listing with bunq's documented pagination, and creation, which must be signed and,
+ * for OAuth sessions, may only move money between the granting user's own accounts.
  */
 import { z } from "zod";
 import { BunqHttpError, badRequest, notFound } from "../errors.js";
@@ -9,9 +8,7 @@ import { amount, formatTime, parseCents } from "../format.js";
 import { respond, type ApiRequest, type ApiRoute, type Emulation } from "../router.js";
 import type { EmulatedPayment } from "../state.js";
 import { ownAccount } from "./owner.js";
-
-const DEFAULT_COUNT = 10;
-const MAX_COUNT = 200;
+import { paginate } from "./pagination.js";
 
 export function paymentObject(payment: EmulatedPayment, ownIban: string, ownName: string) {
   return {
@@ -25,52 +22,22 @@ export function paymentObject(payment: EmulatedPayment, ownIban: string, ownName
       type: payment.type,
       alias: { iban: ownIban, display_name: ownName },
       counterparty_alias: {
-        iban: payment.counterparty.iban ?? null,
+        // A payment from a paid request has no known IBAN; bunq's spec has no null for it.
+        ...(payment.counterparty.iban !== undefined ? { iban: payment.counterparty.iban } : {}),
         display_name: payment.counterparty.name,
       },
       balance_after_mutation: amount(payment.balanceAfterCents, payment.currency),
+      ...(payment.merchantReference !== undefined ? { merchant_reference: payment.merchantReference } : {}),
     },
   };
-}
-
-function intParam(query: URLSearchParams, name: string): number | undefined {
-  const value = query.get(name);
-  if (value === null) return undefined;
-  if (!/^\d+$/.test(value)) throw badRequest(`Parameter "${name}" must be a positive integer.`);
-  return Number(value);
 }
 
 function listPayments(request: ApiRequest, emulation: Emulation) {
   const account = ownAccount(request, emulation);
-  const count = intParam(request.query, "count") ?? DEFAULT_COUNT;
-  if (count < 1 || count > MAX_COUNT)
-    throw badRequest(`Parameter "count" must be between 1 and ${MAX_COUNT}.`);
-  const olderId = intParam(request.query, "older_id");
-  const newerId = intParam(request.query, "newer_id");
-  const all = emulation.state.paymentsOf(account.id); // newest first
-  let page: EmulatedPayment[];
-  if (newerId !== undefined) {
-    const newer = all.filter((p) => p.id > newerId);
-    page = newer.slice(Math.max(0, newer.length - count));
-  } else {
-    page = all.filter((p) => olderId === undefined || p.id < olderId).slice(0, count);
-  }
-  const base = `/v1${request.path}`;
-  const first = page[0];
-  const last = page.at(-1);
-  const hasNewer = first !== undefined && all[0]!.id > first.id;
-  const hasOlder = last !== undefined && all.at(-1)!.id < last.id;
   const owner = emulation.state.users.get(account.userId)!;
-  return {
-    body: {
-      Response: page.map((p) => paymentObject(p, account.iban, owner.displayName)),
-      Pagination: {
-        future_url: first && !hasNewer ? `${base}?count=${count}&newer_id=${first.id}` : null,
-        newer_url: first && hasNewer ? `${base}?count=${count}&newer_id=${first.id}` : null,
-        older_url: last && hasOlder ? `${base}?count=${count}&older_id=${last.id}` : null,
-      },
-    },
-  };
+  return paginate(request, emulation.state.paymentsOf(account.id), (p) =>
+    paymentObject(p, account.iban, owner.displayName),
+  );
 }
 
 const createBody = z.object({
@@ -81,6 +48,7 @@ const createBody = z.object({
     name: z.string().optional(),
   }),
   description: z.string().max(140),
+  merchant_reference: z.string().optional(),
 });
 
 function createPayment(request: ApiRequest, emulation: Emulation) {
@@ -107,10 +75,17 @@ function createPayment(request: ApiRequest, emulation: Emulation) {
   }
   if (source.balanceCents < cents) throw new BunqHttpError(400, "Insufficient balance.");
   const owner = state.users.get(source.userId)!;
-  const outgoing = state.book(source, -cents, body.description, {
-    iban: body.counterparty_alias.type === "IBAN" ? body.counterparty_alias.value : undefined,
-    name: body.counterparty_alias.name ?? body.counterparty_alias.value,
-  });
+  // The reference is the payer's: it stays on the outgoing side.
+  const outgoing = state.book(
+    source,
+    -cents,
+    body.description,
+    {
+      iban: body.counterparty_alias.type === "IBAN" ? body.counterparty_alias.value : undefined,
+      name: body.counterparty_alias.name ?? body.counterparty_alias.value,
+    },
+    body.merchant_reference,
+  );
   if (target) {
     state.book(target, cents, body.description, { iban: source.iban, name: owner.displayName });
   }
