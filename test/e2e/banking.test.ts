@@ -14,44 +14,17 @@ import {
   paymentIntents,
   telegramChats,
 } from "../../src/db/schema.js";
-import type { SimUser, TranscriptMessage } from "../../src/emulator/telegram/control-client.js";
+import type { TranscriptMessage } from "../../src/emulator/telegram/control-client.js";
 import { GROUP_EXPLANATION } from "../../src/bot/filters/private-chat.js";
 import { pseudonym } from "../../src/services/audit.js";
 import { decodeQr } from "../helpers/qr.js";
-import { startStack, type Delivery, type SandboxUser, type Stack } from "./stack.js";
+import { people, until } from "./people.js";
+import { startStack, type Delivery, type Stack } from "./stack.js";
 
 const SLOW = 120_000;
 
-interface EmulatedAccount {
-  id: number;
-  type: string;
-  iban: string;
-  description: string;
-  balance: string;
-  payments: number;
-}
-interface EmulatedUser {
-  accounts: EmulatedAccount[];
-  draft_payments: { id: number; status: string }[];
-  request_inquiries: { id: number; status: string; share_url: string | null }[];
-  bunqme_tabs: { id: number; status: string; share_url: string }[];
-  active_sessions: number;
-  notification_filters: unknown[];
-}
-
-async function until<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
 describe.each<Delivery>(["polling", "webhook"])("banking commands end to end, %s delivery", (delivery) => {
   let stack: Stack;
-  let lastUserId = 610_000;
 
   beforeAll(async () => {
     // Telegram at a tenth of real time: callback queries stay answerable for 1.5 s, as a slow
@@ -80,121 +53,10 @@ describe.each<Delivery>(["polling", "webhook"])("banking commands end to end, %s
     await stack.expectClean();
   });
 
-  const bunqUser = (sandbox: SandboxUser) =>
-    stack.bunqControl<EmulatedUser>("GET", `/users/${sandbox.user_id}`);
-  /** The balances bunq holds for the user's accounts, in the order they were created. */
-  const balancesIn = async (sandbox: SandboxUser) =>
-    (await bunqUser(sandbox)).accounts.map((account) => account.balance);
-
-  /** A person in a private chat: sends text, presses buttons, reads what the bot answered. */
-  function person(user: SimUser) {
-    const chat = user.id;
-    const botMessages = async () =>
-      (await stack.control.transcript(chat)).messages.filter((m) => m.sender === "bot" && !m.deleted);
-    let seen = 0;
-    const replies = async (count: number): Promise<TranscriptMessage[]> => {
-      await stack.control.waitForBotMessages(chat, seen + count, 20_000);
-      const all = await botMessages();
-      const fresh = all.slice(seen);
-      seen = all.length;
-      return fresh;
-    };
-    return {
-      user,
-      botMessages,
-      /** Sends `text` and returns the next `count` bot messages. */
-      async say(text: string, count = 1) {
-        await stack.control.sendMessage(user.id, text);
-        return replies(count);
-      },
-      async press(message: TranscriptMessage, label: string, count = 0) {
-        const button = message.buttons.flat().find((b) => b.text === label);
-        if (!button) throw new Error(`no button "${label}" on: ${message.text}`);
-        const press = await stack.control.pressButton(user.id, chat, message.message_id, {
-          callbackData: String(button.callback_data),
-        });
-        return { press, replies: count > 0 ? await replies(count) : [] };
-      },
-      /** Waits until the message was edited to satisfy `check`, and returns it. */
-      async edited(messageId: number, check: (m: TranscriptMessage) => boolean) {
-        return until(async () => {
-          const message = (await botMessages()).find((m) => m.message_id === messageId);
-          return message && check(message) ? message : undefined;
-        }, `message ${messageId} to be edited`);
-      },
-      skipSeen: async () => {
-        seen = (await botMessages()).length;
-      },
-    };
-  }
-  type Person = ReturnType<typeof person>;
-
-  /** /connect, bunq consent (via the emulator's shortcut) and our confirmation page. */
-  /** /connect, then consent and confirmation (see authorize). */
-  async function connect(p: Person, sandbox: SandboxUser) {
-    const [link] = await p.say("/connect", 2);
-    return authorize(p, sandbox, link!);
-  }
-
-  /** bunq consent for the link's button (via the emulator's shortcut), then our confirmation page. */
-  async function authorize(p: Person, sandbox: SandboxUser, link: TranscriptMessage) {
-    const url = new URL(String(link.buttons[0]![0]!.url));
-    const { location } = await stack.bunqControl<{ location: string }>("POST", "/oauth/authorize", {
-      client_id: url.searchParams.get("client_id"),
-      redirect_uri: url.searchParams.get("redirect_uri"),
-      state: url.searchParams.get("state"),
-      user_id: sandbox.user_id,
-    });
-    const page = await (await fetch(location)).text();
-    const csrf = /name="csrf" value="([^"]+)"/.exec(page)?.[1];
-    expect(csrf).toBeDefined();
-    const confirmed = await fetch(`${stack.baseUrl}/oauth/confirm`, {
-      method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ state: url.searchParams.get("state")!, csrf: csrf! }).toString(),
-    });
-    expect(confirmed.status).toBe(200);
-    const connected = await until(async () => {
-      const last = (await p.botMessages()).at(-1);
-      return last?.text?.startsWith("Connected:") ? last : undefined;
-    }, "the connected message");
-    await p.skipSeen();
-    return connected;
-  }
-
-  const threeAccounts = () =>
-    stack.createSandboxUser({
-      display_name: "Sam Sandbox",
-      accounts: [
-        { type: "bank", description: "Main", balance: "500.00" },
-        { type: "savings", description: "Rainy day", balance: "1000.00" },
-        { type: "joint", description: "Household", balance: "250.50" },
-      ],
-    });
-
-  async function newConnectedPerson(firstName: string) {
-    const sandbox = await threeAccounts();
-    const user = await stack.control.createUser({
-      id: ++lastUserId,
-      first_name: firstName,
-      username: firstName.toLowerCase(),
-      language_code: "en",
-    });
-    const p = person(user);
-    const connected = await connect(p, sandbox);
-    expect(connected.text).toBe("Connected: Sam Sandbox, 3 accounts");
-    return { p, sandbox };
-  }
-
-  /** /pay between two of the user's own accounts up to the summary, which it returns. */
-  async function ownPaymentSummary(p: Person, from: string, to: string, amount: string, description: string) {
-    const [fromQuestion] = await p.say("/pay");
-    const { replies: toQuestion } = await p.press(fromQuestion!, `${from} · EUR`, 1);
-    await p.press(toQuestion[0]!, `${to} · EUR`, 1);
-    await p.say(amount);
-    const summary = (await p.say(description))[0]!;
-    return summary;
-  }
+  const { bunqUser, balancesIn, authorize, newConnectedPerson, ownPaymentSummary } = people(
+    () => stack,
+    610_000,
+  );
 
   it(
     "/balance lists bank, savings and joint with the right total, and Refresh matches bunq after a payment",
