@@ -4,15 +4,8 @@
  * route has run and succeeded: the payment is made, but the client gets a 5xx, no answer at all,
  * or a late one — the case where only a later look at the account can tell what happened.
  */
-export const BEFORE_KINDS = [
-  "latency",
-  "status",
-  "drop",
-  "rate-limit",
-  "maintenance",
-  "corrupt-signature",
-] as const;
-export const AFTER_KINDS = ["latency-after", "status-after", "drop-after"] as const;
+const BEFORE_KINDS = ["latency", "status", "drop", "rate-limit", "maintenance", "corrupt-signature"] as const;
+const AFTER_KINDS = ["latency-after", "status-after", "drop-after"] as const;
 export const FAULT_KINDS = [...BEFORE_KINDS, ...AFTER_KINDS] as const;
 
 export type FaultKind = (typeof FAULT_KINDS)[number];
