@@ -21,6 +21,8 @@ export interface ClaimedUpdate {
   readonly payload: StoredUpdate;
   /** 1 for the first try. */
   readonly attempt: number;
+  /** When the update reached us (webhook post or getUpdates). */
+  readonly receivedAt: Date;
   readonly leaseToken: string;
 }
 
@@ -91,10 +93,21 @@ export class UpdateInbox {
           order by candidate.update_id
           limit 1
           for update skip locked)
-       returning update_id, payload, attempts`);
-    const row = rowsOf<{ update_id: string | number; payload: StoredUpdate; attempts: number }>(result)[0];
+       returning update_id, payload, attempts, received_at`);
+    const row = rowsOf<{
+      update_id: string | number;
+      payload: StoredUpdate;
+      attempts: number;
+      received_at: string | Date;
+    }>(result)[0];
     if (!row) return undefined;
-    return { updateId: Number(row.update_id), payload: row.payload, attempt: row.attempts, leaseToken };
+    return {
+      updateId: Number(row.update_id),
+      payload: row.payload,
+      attempt: row.attempts,
+      receivedAt: new Date(row.received_at),
+      leaseToken,
+    };
   }
 
   /** Extends a lease still held; false when it was lost (it ran out and another worker took it). */

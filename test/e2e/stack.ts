@@ -58,6 +58,16 @@ export interface StackOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** How long start-up may take before it counts as failed. Default 45 s (CI has 2 cores). */
   readonly startTimeoutMs?: number;
+  /**
+   * Which database the app gets. Default: PostgreSQL when DATABASE_URL is set (a fresh scratch
+   * database), PGlite otherwise; "pglite" forces PGlite.
+   */
+  readonly database?: "pglite" | "postgres";
+  /**
+   * PostgreSQL only: the app reaches its database through this proxy (its port in
+   * DATABASE_URL), so a test can cut the connection as a network or server fault would.
+   */
+  readonly databaseProxy?: { readonly listen: (target: { host: string; port: number }) => Promise<number> };
 }
 
 /** A sandbox user made through the bunq emulator's control API. */
@@ -93,6 +103,8 @@ export interface Stack {
     display_name?: string;
     accounts?: { type?: "bank" | "savings" | "joint"; description?: string; balance?: string }[];
   }): Promise<SandboxUser>;
+  /** Sends a signal to the running app process (e.g. SIGUSR2 for FAULT_INJECTION's database outage). */
+  signal(signal: NodeJS.Signals): void;
   /** Spawns the app and waits for its ready line. Throws (with the output) if it exits or hangs. */
   start(): Promise<void>;
   /** SIGTERM, then requires exit code 0 — which also proves the shutdown was graceful. */
@@ -134,7 +146,11 @@ interface PreparedDatabase {
 }
 
 /** A fresh, randomly named Postgres database, or a PGlite dir. */
-async function prepareDatabase(adminUrl: string | undefined, dataDir: string): Promise<PreparedDatabase> {
+async function prepareDatabase(
+  adminUrl: string | undefined,
+  dataDir: string,
+  proxy: StackOptions["databaseProxy"],
+): Promise<PreparedDatabase> {
   if (!adminUrl) {
     return {
       backend: "pglite",
@@ -144,9 +160,18 @@ async function prepareDatabase(adminUrl: string | undefined, dataDir: string): P
     };
   }
   const scratch = await scratchPostgresDatabase(adminUrl, "bunqbot_e2e");
+  let appUrl = scratch.url;
+  if (proxy) {
+    const direct = new URL(scratch.url);
+    const port = await proxy.listen({ host: direct.hostname, port: Number(direct.port || 5432) });
+    const proxied = new URL(scratch.url);
+    proxied.hostname = "127.0.0.1";
+    proxied.port = String(port);
+    appUrl = proxied.toString();
+  }
   return {
     backend: "postgres",
-    env: { DATABASE_URL: scratch.url, DATA_DIR: dataDir },
+    env: { DATABASE_URL: appUrl, DATA_DIR: dataDir },
     open: () => openDatabase({ kind: "postgres", url: scratch.url }),
     drop: () => scratch.drop(),
   };
@@ -163,7 +188,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const bunq = await startBunqEmulator({ timeScale: bunqTimeScale });
   const telegram = await startTelegramEmulator({ timeScale: options.telegramTimeScale ?? 0.01 });
   const control = new TelegramEmulatorClient(telegram.control);
-  const database = await prepareDatabase(process.env.DATABASE_URL, join(workDir, "data"));
+  const adminUrl = options.database === "pglite" ? undefined : process.env.DATABASE_URL;
+  if (options.database === "postgres" && !adminUrl) throw new Error("a postgres stack needs DATABASE_URL");
+  const database = await prepareDatabase(adminUrl, join(workDir, "data"), options.databaseProxy);
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const key = randomBytes(32);
@@ -357,6 +384,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       return app !== undefined;
     },
     output: () => output.join(""),
+    signal(signal) {
+      if (!app) throw new Error("the app is not running");
+      app.child.kill(signal);
+    },
     bunqControl,
     createSandboxUser: (body = {}) => bunqControl<SandboxUser>("POST", "/users", body),
     start,

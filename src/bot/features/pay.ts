@@ -9,7 +9,7 @@ import type { BotContext } from "../context.js";
 import { PAY_CONVERSATION } from "../conversations/pay.js";
 import { draftStatusKeyboard } from "../keyboards.js";
 import { editOrIgnoreUnchanged } from "../telegram-errors.js";
-import { markTouchesBunq } from "../updates/scope.js";
+import { currentUpdateScope, markTouchesBunq } from "../updates/scope.js";
 
 export const payFeature = new Composer<BotContext>();
 const privateChats = payFeature.chatType("private");
@@ -52,7 +52,9 @@ privateChats.callbackQuery(paymentDecisionData.pattern, async (ctx) => {
       return;
     case "in_progress":
     case "told":
-      // The first tap owns the message; a second tap only gets a note.
+      // The first tap owns the message; a second tap only gets a note. The same tap handled
+      // again (after a crash) says nothing: the outcome reaches the chat on its own.
+      if ((currentUpdateScope()?.attempt ?? 1) > 1) return;
       await ctx.reply("This payment was already confirmed; it is not sent again.");
       return;
     case "not_found":

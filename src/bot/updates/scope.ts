@@ -10,6 +10,8 @@ import type { Transformer } from "grammy";
 
 export interface UpdateScope {
   readonly attempt: number;
+  /** When the update reached us; a tap older than Telegram's answer window cannot be answered. */
+  readonly receivedAt: Date;
   /** No further try follows: an error now must be told to the user, not retried. */
   readonly finalAttempt: boolean;
   callbackAnswered: boolean;
@@ -34,13 +36,23 @@ export function markTouchesBunq(): void {
 }
 
 /**
+ * Telegram accepts a tap's answer for about 15 s; past this the spinner is gone and the answer
+ * would only be refused.
+ */
+const CALLBACK_ANSWER_WINDOW_MS = 10_000;
+
+/**
  * Notes a successful answerCallbackQuery of this update, whichever Api instance sent it. On a
  * second try of an update the tap may already have been answered (Telegram refuses a second
- * answer) and its spinner is long gone, so the answer is skipped.
+ * answer), and a tap handled after a restart is past Telegram's window, so those answers are
+ * skipped.
  */
 export const answerCallbacksOnce: Transformer = async (prev, method, payload, signal) => {
   const scope = storage.getStore();
-  if (method === "answerCallbackQuery" && scope && scope.attempt > 1) {
+  const unanswerable =
+    scope !== undefined &&
+    (scope.attempt > 1 || Date.now() - scope.receivedAt.getTime() > CALLBACK_ANSWER_WINDOW_MS);
+  if (method === "answerCallbackQuery" && unanswerable) {
     return { ok: true, result: true as never };
   }
   const response = await prev(method, payload, signal);

@@ -68,9 +68,12 @@ export function startInboxWorkers(options: InboxWorkersOptions): InboxWorkers {
     }, leaseMs / 3);
     let verdict: "done" | "failed" | "retry" = "done";
     try {
-      await runInUpdateScope({ attempt: claim.attempt, finalAttempt: claim.attempt >= maxAttempts }, () =>
-        bot.handleUpdate(claim.payload as unknown as Update),
-      );
+      const scope = {
+        attempt: claim.attempt,
+        receivedAt: claim.receivedAt,
+        finalAttempt: claim.attempt >= maxAttempts,
+      };
+      await runInUpdateScope(scope, () => bot.handleUpdate(claim.payload as unknown as Update));
     } catch (error) {
       verdict = claim.attempt >= maxAttempts ? "failed" : "retry";
       const cause = error instanceof Error && "error" in error ? (error as { error: unknown }).error : error;

@@ -172,6 +172,34 @@ export function handleControl(deps: ControlDeps, method: string, path: string, j
       ].flatMap((scope) => state.filters.get(scope) ?? []),
     };
   }
+  if (method === "GET" && (match = /^\/users\/(\d+)\/money$/.exec(path))) {
+    // What the user's accounts hold, object by object with the client's markers: how a test
+    // tells whether a payment the bot sent exists at bunq, and how often.
+    const userId = Number(match[1]);
+    if (!state.users.has(userId)) throw new ControlError(404, "no such user");
+    const mine = (accountId: number) => state.accounts.get(accountId)?.userId === userId;
+    return {
+      payments: state.accountsOf(userId).flatMap((account) =>
+        state.paymentsOf(account.id).map((payment) => ({
+          id: payment.id,
+          account_id: account.id,
+          amount: formatCents(payment.amountCents),
+          description: payment.description,
+          merchant_reference: payment.merchantReference ?? null,
+        })),
+      ),
+      draft_payments: [...state.drafts.values()]
+        .filter((draft) => mine(draft.accountId))
+        .map((draft) => ({
+          id: draft.id,
+          status: draft.status,
+          entries: draft.entries.map((entry) => ({
+            description: entry.description,
+            merchant_reference: entry.merchantReference ?? null,
+          })),
+        })),
+    };
+  }
   if (method === "POST" && (match = /^\/users\/(\d+)\/notification-filters$/.exec(path))) {
     // Filters some app registered for the user (or one account), as if set through the API.
     const spec = parse(filterSeed, json);
