@@ -15,7 +15,7 @@ export interface ServerDeps {
   connect: ConnectService;
   /** Resolves when the database answers. */
   ping(): Promise<void>;
-  /** grammY's webhookCallback(bot, "express", { secretToken }) at this path, in webhook mode. */
+  /** The Telegram webhook route (bot/updates/webhook.ts), in webhook mode. */
   webhook?: { path: string; handler: RequestHandler };
 }
 
@@ -35,7 +35,8 @@ export function createServer(deps: ServerDeps): Express {
     }
   });
   if (deps.webhook) {
-    app.post(deps.webhook.path, express.json({ limit: "1mb" }), deps.webhook.handler);
+    // The handler checks Telegram's secret before it reads the body (see bot/updates/webhook.ts).
+    app.post(deps.webhook.path, deps.webhook.handler);
   }
   app.use(oauthRoutes(deps.connect));
   app.use((_req, res) => {

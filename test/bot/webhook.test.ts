@@ -53,6 +53,29 @@ describe.each(testBackends)("webhook mode on $name", (backend) => {
     expect(calls.filter((call) => call.method === "sendMessage")).toEqual([]);
   });
 
+  it("checks the secret before reading the body: a stranger's oversized or broken post gets 401, not a parse error", async () => {
+    for (const body of ["x".repeat(2 * 1024 * 1024), "{not json"]) {
+      const response = await fetch(`${r.baseUrl}/telegram/webhook`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": "wrong" },
+        body,
+      });
+      expect(response.status).toBe(401);
+    }
+    // With the right secret the same broken body is a client error, so the check above came first.
+    const { webhook } = await r.control.webhook();
+    const broken = await fetch(`${r.baseUrl}/telegram/webhook`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "x-telegram-bot-api-secret-token": webhook!.secret_token!,
+      },
+      body: "{not json",
+    });
+    expect(broken.status).toBe(400);
+    expect(await r.database.db.select().from(telegramUpdates)).toEqual([]);
+  });
+
   it("answers a redelivered update once", async () => {
     const user = await r.control.createUser({ id: 2003, first_name: "Carol" });
     const sent = await r.control.sendMessage(user.id, "/help");
