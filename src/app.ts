@@ -175,7 +175,8 @@ async function start(
     config.http.port,
   );
   stops.push(() => server.close());
-  await untilTelegramAnswers("getMe", () => bot.init(), logger, signal);
+  // Not bot.init(): it retries an unreachable Telegram forever without a word or a way out.
+  bot.botInfo = await untilTelegramAnswers("getMe", () => bot.api.getMe(), logger, signal);
   await untilTelegramAnswers("setMyCommands", () => setDefaultCommands(bot.api), logger, signal);
   const background = [
     startIntentReconciler({

@@ -106,7 +106,7 @@ export interface Stack {
   /** Sends a signal to the running app process (e.g. SIGUSR2 for FAULT_INJECTION's database outage). */
   signal(signal: NodeJS.Signals): void;
   /** Spawns the app and waits for its ready line. Throws (with the output) if it exits or hangs. */
-  start(): Promise<void>;
+  start(options?: { until?: string }): Promise<void>;
   /** SIGTERM, then requires exit code 0 — which also proves the shutdown was graceful. */
   stop(): Promise<void>;
   /** stop() then start(), same environment and database (e.g. a restart mid-conversation). */
@@ -261,7 +261,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     }
   }
 
-  async function start(): Promise<void> {
+  /** `until`: the log message to wait for instead of the ready line (e.g. a start-up warning). */
+  async function start(options: { until?: string } = {}): Promise<void> {
+    const awaited = options.until ?? READY_MESSAGE;
     if (app) throw new Error("the app is already running");
     runs += 1;
     output.push(`--- app run ${runs} ---\n`);
@@ -286,7 +288,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         pending += text;
         const lines = pending.split("\n");
         pending = lines.pop() ?? "";
-        if (lines.some(isReadyLine)) done();
+        if (lines.some((line) => isLogLine(line, awaited))) done();
       });
     });
     child.stderr.on("data", (chunk: Buffer) => output.push(chunk.toString("utf8")));
@@ -438,10 +440,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   };
 }
 
-function isReadyLine(line: string): boolean {
-  if (!line.includes(READY_MESSAGE)) return false;
+function isLogLine(line: string, message: string): boolean {
+  if (!line.includes(message)) return false;
   try {
-    return (JSON.parse(line) as { msg?: unknown }).msg === READY_MESSAGE;
+    return (JSON.parse(line) as { msg?: unknown }).msg === message;
   } catch {
     return false;
   }
