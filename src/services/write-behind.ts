@@ -64,7 +64,9 @@ export class WriteBehind {
           if (this.#queue.length > 0) this.#schedule();
         });
       },
-      Math.min(this.retryMs * 2 ** (tries - 1), 10_000),
+      // Capped low: the database is usually back within seconds, and until the write lands a
+      // reconciler elsewhere might act on the stale row.
+      Math.min(this.retryMs * 2 ** (tries - 1), 2_000),
     );
     this.#timer.unref();
   }

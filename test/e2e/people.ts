@@ -51,12 +51,23 @@ export function people(stack: () => Stack, firstUserId: number) {
     const chat = user.id;
     const botMessages = async () =>
       (await stack().control.transcript(chat)).messages.filter((m) => m.sender === "bot" && !m.deleted);
-    let seen = 0;
+    /**
+     * Replies are the bot's messages after the person's last action: anything that arrived in
+     * between (a late notice, a repeated question after a restart) is not taken for an answer.
+     */
+    let floor = 0;
+    const lastMessageId = async () =>
+      Math.max(0, ...(await stack().control.transcript(chat)).messages.map((m) => m.message_id));
     const replies = async (count: number): Promise<TranscriptMessage[]> => {
-      await stack().control.waitForBotMessages(chat, seen + count, 20_000);
-      const all = await botMessages();
-      const fresh = all.slice(seen);
-      seen = all.length;
+      const fresh = await until(
+        async () => {
+          const after = (await botMessages()).filter((m) => m.message_id > floor);
+          return after.length >= count ? after.slice(0, count) : undefined;
+        },
+        `${count} bot replies in chat ${chat}`,
+        20_000,
+      );
+      floor = Math.max(floor, ...fresh.map((m) => m.message_id));
       return fresh;
     };
     return {
@@ -64,12 +75,14 @@ export function people(stack: () => Stack, firstUserId: number) {
       botMessages,
       /** Sends `text` and returns the next `count` bot messages. */
       async say(text: string, count = 1) {
+        floor = await lastMessageId();
         await stack().control.sendMessage(user.id, text);
         return replies(count);
       },
       async press(message: TranscriptMessage, label: string, count = 0) {
         const button = message.buttons.flat().find((b) => b.text === label);
         if (!button) throw new Error(`no button "${label}" on: ${message.text}`);
+        floor = await lastMessageId();
         const press = await stack().control.pressButton(user.id, chat, message.message_id, {
           callbackData: String(button.callback_data),
         });
@@ -83,7 +96,7 @@ export function people(stack: () => Stack, firstUserId: number) {
         }, `message ${messageId} to be edited`);
       },
       skipSeen: async () => {
-        seen = (await botMessages()).length;
+        floor = await lastMessageId();
       },
     };
   }

@@ -5,7 +5,7 @@
  * reconciler can never both act on one intent.
  */
 import { randomBytes } from "node:crypto";
-import { and, eq, gt, inArray, isNull, lt, sql } from "drizzle-orm";
+import { and, eq, gt, inArray, isNull, lt, notInArray, sql } from "drizzle-orm";
 import type { Database } from "../../db/client.js";
 import { paymentIntents } from "../../db/schema.js";
 
@@ -118,9 +118,9 @@ export class IntentStore {
 
   /**
    * Takes executing intents whose lease ran out (their sender died or gave up), each under a
-   * fresh lease, for the reconciler. `nonce` limits it to one intent.
+   * fresh lease, for the reconciler: `only` one intent, or all `except` some.
    */
-  async takeOverExpired(nonce?: string): Promise<IntentRow[]> {
+  async takeOverExpired(which: { only?: string; except?: readonly string[] } = {}): Promise<IntentRow[]> {
     return this.db
       .update(paymentIntents)
       .set({ leaseUntil: this.#leaseEnd() })
@@ -128,7 +128,8 @@ export class IntentStore {
         and(
           eq(paymentIntents.status, "executing"),
           lt(paymentIntents.leaseUntil, new Date()),
-          nonce === undefined ? undefined : eq(paymentIntents.nonce, nonce),
+          which.only === undefined ? undefined : eq(paymentIntents.nonce, which.only),
+          which.except?.length ? notInArray(paymentIntents.nonce, [...which.except]) : undefined,
         ),
       )
       .returning();

@@ -44,6 +44,9 @@ export interface MoneyIntentsDeps {
 }
 
 export class MoneyIntents {
+  /** Intents whose outcome this process knows but could not write yet: not for the reconciler. */
+  readonly #unwritten = new Set<string>();
+
   constructor(private readonly deps: MoneyIntentsDeps) {}
 
   get store(): IntentStore {
@@ -85,7 +88,7 @@ export class MoneyIntents {
    */
   async resume(intent: IntentRow): Promise<IntentProgress> {
     if (intent.status === "executing") {
-      const [taken] = await this.deps.intents.takeOverExpired(intent.nonce);
+      const [taken] = await this.deps.intents.takeOverExpired({ only: intent.nonce });
       if (!taken) return { kind: "in_progress", intent };
       const outcome = await this.#lookUp(taken);
       if (!outcome) return { kind: "checking", intent: taken };
@@ -101,7 +104,7 @@ export class MoneyIntents {
   /** Resolves intents whose sender is gone; returns what each chat must now be told. */
   async reconcile(): Promise<IntentNotice[]> {
     const notices: IntentNotice[] = [];
-    for (const intent of await this.deps.intents.takeOverExpired()) {
+    for (const intent of await this.deps.intents.takeOverExpired({ except: [...this.#unwritten] })) {
       const outcome = await this.#lookUp(intent);
       if (!outcome) continue;
       if (await this.#settle(intent, outcome)) notices.push({ intent, outcome });
@@ -156,10 +159,12 @@ export class MoneyIntents {
       ...(bunqId === undefined ? {} : { bunqId }),
     };
     let recorded = true;
+    this.#unwritten.add(intent.nonce);
     await this.deps.writes.run(`intent outcome ${intent.kind}`, async () => {
       recorded = await this.deps.intents.record(intent.nonce, outcome, bunqId, (tx) =>
         audit(tx, intent.chatId, AUDIT_ACTION[intent.kind], details),
       );
+      this.#unwritten.delete(intent.nonce);
     });
     return recorded;
   }
