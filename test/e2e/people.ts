@@ -56,8 +56,13 @@ export function people(stack: () => Stack, firstUserId: number) {
      * between (a late notice, a repeated question after a restart) is not taken for an answer.
      */
     let floor = 0;
-    const lastMessageId = async () =>
-      Math.max(0, ...(await stack().control.transcript(chat)).messages.map((m) => m.message_id));
+    const lastMessageId = async () => {
+      // A chat that has seen no message yet has no transcript.
+      const transcript = await stack()
+        .control.transcript(chat)
+        .catch(() => ({ messages: [] as TranscriptMessage[] }));
+      return Math.max(0, ...transcript.messages.map((m) => m.message_id));
+    };
     const replies = async (count: number): Promise<TranscriptMessage[]> => {
       const fresh = await until(
         async () => {
