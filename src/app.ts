@@ -8,6 +8,7 @@ import { chooseDelivery } from "./bot/delivery.js";
 import { conversationKey, startIdleSweeper } from "./bot/idle-conversations.js";
 import { createBot } from "./bot/index.js";
 import { tellInterruptedPayments } from "./bot/interrupted-payments.js";
+import { connectNoticeText } from "./bot/messages/connect.js";
 import { RateLimiter } from "./bunq/rate-limiter.js";
 import { BunqTransport } from "./bunq/transport.js";
 import type { Config } from "./config.js";
@@ -109,8 +110,8 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
       },
       context: { transport, environment: config.bunq.environment, timeScale },
     }),
-    notify: async (chatId, text) => {
-      await bot.api.sendMessage(chatId, text);
+    notify: async (chatId, notice) => {
+      await bot.api.sendMessage(chatId, connectNoticeText(notice));
     },
     onConnected: async (chatId) => {
       // A reconnect brings a new token: the next command opens a context for it.

@@ -5,7 +5,7 @@
 import type { Api } from "grammy";
 import type { Money } from "../bunq/money.js";
 import type { Logger } from "../logger.js";
-import { formatMoney } from "./format/money.js";
+import { interruptedPaymentText } from "./messages/interrupted-payment.js";
 
 export async function tellInterruptedPayments(
   api: Api,
@@ -13,13 +13,8 @@ export async function tellInterruptedPayments(
   interrupted: readonly { chatId: number; amount: Money; description: string }[],
 ): Promise<void> {
   for (const payment of interrupted) {
-    const what = payment.description ? ` (“${payment.description}”)` : "";
     await api
-      .sendMessage(
-        payment.chatId,
-        `⚠ I was restarted while sending your payment of ${formatMoney(payment.amount, "en")}${what}. ` +
-          "I do not know whether bunq carried it out and I will not send it again: please check the bunq app.",
-      )
+      .sendMessage(payment.chatId, interruptedPaymentText(payment.amount, payment.description))
       .catch((error: unknown) =>
         logger.warn(
           { err: { message: String(error) } },

@@ -15,8 +15,8 @@ import {
   type BankConversation,
 } from "./prompts.js";
 import type { ConversationContext } from "../context.js";
-import { formatMoney, localeFor } from "../format/money.js";
-import { describeCounterparty } from "./pay.js";
+import { localeFor } from "../format/money.js";
+import { MONEY_REQUEST_QR_CAPTION, moneyRequestCreatedText } from "../messages/money-request.js";
 
 export const REQUEST_CONVERSATION = "request";
 
@@ -57,11 +57,12 @@ export async function requestConversation(conversation: BankConversation, ctx: C
       shareUrl: request.shareUrl ?? null,
     };
   });
-  const money = formatMoney(
-    { minor: BigInt(amount.minor), currency: amount.currency },
-    localeFor(ctx.from?.language_code),
-  );
-  const who = from ? `from ${describeCounterparty(from)}` : "from anyone with the link";
+  const text = moneyRequestCreatedText({
+    amount: { minor: BigInt(amount.minor), currency: amount.currency },
+    from,
+    shareUrl: created.shareUrl ?? undefined,
+    locale: localeFor(ctx.from?.language_code),
+  });
   const keyboard = moneyRequestKeyboard(
     created.kind,
     created.accountId,
@@ -69,18 +70,14 @@ export async function requestConversation(conversation: BankConversation, ctx: C
     created.shareUrl ?? undefined,
   );
   if (!created.shareUrl) {
-    await ctx.reply(`✔ Asked ${money} ${who}. bunq gave no share link for this request.`, {
-      reply_markup: keyboard,
-    });
+    await ctx.reply(text, { reply_markup: keyboard });
     return;
   }
-  await ctx.reply(`✔ Asked ${money} ${who}.\nShare this link: ${created.shareUrl}`, {
-    reply_markup: keyboard,
-  });
+  await ctx.reply(text, { reply_markup: keyboard });
   const png = await conversation.external(async () =>
     (await QRCode.toBuffer(created.shareUrl!, { type: "png", margin: 2, width: 400 })).toString("base64"),
   );
   await ctx.replyWithPhoto(new InputFile(Buffer.from(png, "base64"), "payment-link.png"), {
-    caption: "Or let them scan this code.",
+    caption: MONEY_REQUEST_QR_CAPTION,
   });
 }

@@ -3,11 +3,12 @@
  * draft are handled here, outside the conversation, against the payment's stored nonce.
  */
 import { Composer } from "grammy";
-import type { ConfirmOutcome } from "../../services/banking/payments.js";
 import { draftStatusData, paymentDecisionData } from "../callback-data.js";
 import type { BotContext } from "../context.js";
 import { PAY_CONVERSATION } from "../conversations/pay.js";
 import { draftStatusKeyboard } from "../keyboards.js";
+import { draftStatusText, PAYMENT_CANCELLED_TEXT, paymentOutcomeText } from "../messages/payment-outcome.js";
+import { summaryWithOutcome, type SentText } from "../messages/payment-summary.js";
 import { editOrIgnoreUnchanged } from "../telegram-errors.js";
 
 export const payFeature = new Composer<BotContext>();
@@ -20,16 +21,19 @@ privateChats.command("pay", async (ctx) => {
 privateChats.callbackQuery(paymentDecisionData.pattern, async (ctx) => {
   const decision = paymentDecisionData.decode(ctx.callbackQuery.data);
   if (!decision) return;
-  const summary = ctx.callbackQuery.message?.text ?? "";
+  const summary = {
+    text: ctx.callbackQuery.message?.text ?? "",
+    entities: ctx.callbackQuery.message?.entities,
+  };
   if (decision.decision === "no") {
     const cancelled = await ctx.services.payments.cancel(ctx.chat.id, decision.nonce);
     await ctx.answerCallbackQuery(cancelled ? "Cancelled" : "Already handled");
-    if (cancelled) await finalEdit(ctx, `${summary}\n\n✖ Cancelled. Nothing was paid.`);
+    if (cancelled) await finalEdit(ctx, summaryWithOutcome(summary, PAYMENT_CANCELLED_TEXT));
     return;
   }
   await ctx.answerCallbackQuery("Working on it…");
   const outcome = await ctx.services.payments.confirm(ctx.chat.id, decision.nonce);
-  const final = outcomeText(outcome);
+  const final = paymentOutcomeText(outcome);
   if (outcome.kind === "already_handled" || outcome.kind === "not_found") {
     // The first tap owns the message; a second tap only gets a note.
     await ctx.reply(final);
@@ -37,7 +41,7 @@ privateChats.callbackQuery(paymentDecisionData.pattern, async (ctx) => {
   }
   await finalEdit(
     ctx,
-    `${summary}\n\n${final}`,
+    summaryWithOutcome(summary, final),
     outcome.kind === "draft_created" ? draftStatusKeyboard(outcome.accountId, outcome.draftId) : undefined,
   );
 });
@@ -47,42 +51,15 @@ privateChats.callbackQuery(draftStatusData.pattern, async (ctx) => {
   if (!draft) return;
   const status = await ctx.services.payments.draftStatus(ctx.chat.id, draft.accountId, draft.draftId);
   await ctx.answerCallbackQuery();
-  await ctx.reply(DRAFT_STATUS_TEXT[status] ?? `The draft payment's status is ${status}.`);
+  await ctx.reply(draftStatusText(status));
 });
 
-const DRAFT_STATUS_TEXT: Record<string, string> = {
-  PENDING: "The draft payment is waiting for your approval in the bunq app.",
-  ACCEPTED: "✔ The draft payment was approved and paid.",
-  REJECTED: "✖ The draft payment was rejected in the bunq app. Nothing was paid.",
-  CANCELLED: "✖ The draft payment was cancelled. Nothing was paid.",
-};
-
-function outcomeText(outcome: ConfirmOutcome): string {
-  switch (outcome.kind) {
-    case "paid":
-      return "✔ Paid.";
-    case "draft_created":
-      return "✔ Draft created. Approve it in the bunq app; tap Check status to see where it is.";
-    case "refused":
-      return `✖ bunq refused the payment: ${outcome.reason}${outcome.responseId ? ` (reference ${outcome.responseId})` : ""}`;
-    case "outcome_unknown":
-      return "⚠ bunq did not confirm the payment. Check the bunq app before trying again; I will not resend it.";
-    case "expired":
-      return "✖ This confirmation expired after 5 minutes. Nothing was paid; send /pay to start again.";
-    case "already_handled":
-      return "This payment was already confirmed or cancelled; it is not sent again.";
-    case "not_found":
-      return "I do not know that payment any more. Send /pay to start again.";
-  }
-}
-
-/**
- * The summary's final state: its text with the outcome appended, and no more Confirm/Cancel.
- * The summary's own entities are sent back (their offsets still hold, as text is only added at
- * the end), so it keeps its formatting.
- */
-async function finalEdit(ctx: BotContext, text: string, keyboard?: ReturnType<typeof draftStatusKeyboard>) {
-  const entities = ctx.callbackQuery?.message?.entities;
+/** The summary's final state (see summaryWithOutcome), and no more Confirm/Cancel. */
+async function finalEdit(
+  ctx: BotContext,
+  { text, entities }: SentText,
+  keyboard?: ReturnType<typeof draftStatusKeyboard>,
+) {
   await editOrIgnoreUnchanged(() =>
     ctx.editMessageText(text, {
       reply_markup: keyboard ?? { inline_keyboard: [] },
