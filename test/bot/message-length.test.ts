@@ -7,9 +7,25 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import type { Counterparty } from "../../src/bunq/aliases.js";
 import { clip, clipText, escapeHtml } from "../../src/bot/format/text.js";
-import { telegramLength } from "../../src/bot/messages/length.js";
+import type { AccountChoice } from "../../src/bot/keyboards.js";
+import { CAPTION_MAX_LENGTH, MESSAGE_MAX_LENGTH, telegramLength } from "../../src/bot/messages/length.js";
+import {
+  draftStatusText,
+  PAYMENT_CANCELLED_TEXT,
+  paymentOutcomeText,
+} from "../../src/bot/messages/payment-outcome.js";
+import {
+  BUNQ_DESCRIPTION_MAX,
+  EXTERNAL_DESCRIPTION_MAX,
+  paymentSummary,
+  summaryWithOutcome,
+  type SentText,
+} from "../../src/bot/messages/payment-summary.js";
+import type { ConfirmOutcome } from "../../src/services/banking/payments.js";
 import { parseHtml } from "../../src/emulator/telegram/html.js";
+import { formatText } from "../../src/emulator/telegram/methods/common.js";
 
 /** Text people and bunq write at their worst: astral emoji, joiners, HTML specials, newlines. */
 const nastyChar = fc.oneof(
@@ -90,6 +106,200 @@ describe("clipping", () => {
         expect(() => parseHtml(html)).not.toThrow();
         expect(telegramLength(html, "HTML")).toBeLessThanOrEqual(max);
       }),
+    );
+  });
+});
+
+const locale = fc.constantFrom("en", "nl", "de-CH", "fr", "fa", "ar-EG", "hi", "ja", "my");
+const currency = fc.constantFrom("EUR", "USD", "JPY", "BHD", "XOF", "CHF", "GBP");
+/** What parseUserAmount lets a person type: up to 10^15 - 1 minor units. */
+const typedMinor = fc.oneof(fc.constant(10n ** 15n - 1n), fc.bigInt({ min: 1n, max: 10n ** 15n - 1n }));
+/** bunq's amounts, sums of them, and absurd ones: the renderers must not trust their size. */
+const anyMinor = fc.oneof(typedMinor, fc.bigInt({ min: -(10n ** 30n), max: 10n ** 30n }));
+const money = (minor: fc.Arbitrary<bigint>) => fc.record({ minor, currency });
+
+/** Exactly `units` UTF-16 units (Telegram's measure) of a repeated nasty pattern. */
+const filled = (units: number) =>
+  fc.array(nastyChar, { minLength: 1, maxLength: 6 }).map((pattern) => {
+    const unit = pattern.join("") || "a";
+    const long = unit.repeat(Math.ceil(units / unit.length) + 1);
+    const cut = clipText(long, units + 1).replace(/…$/, "");
+    return cut.padEnd(units, "a").slice(0, units);
+  });
+/** Content from bunq or another person: anything from empty to absurdly long. */
+const foreignText = fc.oneof(nastyText(40), filled(300), filled(5000), filled(20_000));
+const validIban = fc.constantFrom(
+  "NL91ABNA0417164300",
+  "FR1420041010050500013M02606",
+  "MT84MALT011000012345MTLCAST001S",
+  "RU0204452560040702810412345678901",
+);
+const ibanFromBunq = fc.oneof(validIban, foreignText);
+
+/**
+ * The message is one Telegram accepts: within 4096 (caption 1024) as we count it and as the
+ * emulator counts it (which must agree), and its entities lie inside its text.
+ */
+function expectFits(
+  message: string | { text: string; parse_mode?: "HTML"; entities?: SentText["entities"] },
+  kind: "text" | "caption" = "text",
+) {
+  const { text, parse_mode, entities } = typeof message === "string" ? { text: message } : message;
+  const length = telegramLength(text, parse_mode);
+  expect(length).toBeLessThanOrEqual(kind === "text" ? MESSAGE_MAX_LENGTH : CAPTION_MAX_LENGTH);
+  const asTelegramSees = formatText(text, parse_mode, entities, kind);
+  expect(asTelegramSees.text.length).toBe(length);
+  for (const entity of entities ?? []) expect(entity.offset + entity.length).toBeLessThanOrEqual(text.length);
+}
+
+const heavy = { numRuns: 40 };
+
+const accountChoice: fc.Arbitrary<AccountChoice> = fc.record({
+  id: fc.nat(),
+  description: foreignText,
+  iban: fc.option(ibanFromBunq, { nil: undefined }),
+  ownerName: fc.option(foreignText, { nil: undefined }),
+  currency,
+});
+
+/** A name a person typed for an IBAN: 2 to 140 characters (askName). */
+const typedName = fc.oneof(
+  filled(140),
+  nastyText(20).map((t) => `ab${t}`.slice(0, 140)),
+);
+/** Whom /pay sends to: a typed IBAN and name, one of the user's accounts as bunq names it, e-mail, phone. */
+const counterparty: fc.Arbitrary<Counterparty> = fc.oneof(
+  fc.record({ type: fc.constant("IBAN" as const), value: validIban, name: typedName }),
+  fc.record({ type: fc.constant("IBAN" as const), value: ibanFromBunq, name: foreignText }),
+  fc.record({ type: fc.constant("EMAIL" as const), value: fc.oneof(fc.emailAddress(), foreignText) }),
+  fc.record({ type: fc.constant("PHONE_NUMBER" as const), value: fc.constant("+123456789012345") }),
+);
+
+/** Every way a confirmation can end, bunq's refusal with its longest words and reference. */
+const outcome: fc.Arbitrary<ConfirmOutcome> = fc.oneof(
+  fc.constant({ kind: "paid", paymentId: 1 } as const),
+  fc.constant({ kind: "draft_created", draftId: 1, accountId: 1 } as const),
+  fc.constant({ kind: "outcome_unknown" } as const),
+  fc.constant({ kind: "expired" } as const),
+  fc.constant({ kind: "already_handled", status: "paid" } as const),
+  fc.constant({ kind: "not_found" } as const),
+  fc.record({
+    kind: fc.constant("refused" as const),
+    reason: foreignText,
+    responseId: fc.option(foreignText, { nil: undefined }),
+  }),
+);
+const outcomeTexts = fc.oneof(outcome.map(paymentOutcomeText), fc.constant(PAYMENT_CANCELLED_TEXT));
+
+/** The summary as Telegram stores it (what the Confirm tap hands back): visible text and entities. */
+const asSent = (summary: { text: string }): SentText => {
+  const { text, entities } = parseHtml(summary.text);
+  // The emulator's entities are plain Bot API MessageEntity objects; grammY types them as a union.
+  return { text, entities: entities as unknown as SentText["entities"] };
+};
+
+describe("/pay summary", () => {
+  it("fits the review's case: the longest description offered, then bunq's longest refusal appended", () => {
+    const summary = paymentSummary({
+      amount: { minor: 10n ** 15n - 1n, currency: "EUR" },
+      from: { id: 1, description: "Main", iban: "NL91ABNA0417164300", currency: "EUR" },
+      to: { type: "IBAN", value: "NL32BUNQ2025822858", name: "J".repeat(140) },
+      description: "x".repeat(BUNQ_DESCRIPTION_MAX),
+      ownAccount: false,
+      locale: "en",
+    });
+    expectFits(summary);
+    const sent = asSent(summary);
+    expect(sent.text).toContain("x".repeat(BUNQ_DESCRIPTION_MAX));
+    const refused = paymentOutcomeText({
+      kind: "refused",
+      reason: "r".repeat(9000),
+      responseId: "i".repeat(9000),
+    });
+    expectFits(summaryWithOutcome(sent, refused));
+    expect(summaryWithOutcome(sent, refused).text).toBe(`${sent.text}\n\n${refused}`);
+  });
+
+  it("fits with a description at the announced limit and keeps it whole, also once the longest outcome is appended", () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          amount: money(typedMinor),
+          from: accountChoice,
+          to: counterparty,
+          ownAccount: fc.boolean(),
+          locale,
+        }),
+        fc
+          .oneof(
+            fc.constant(BUNQ_DESCRIPTION_MAX),
+            fc.constant(EXTERNAL_DESCRIPTION_MAX),
+            fc.integer({ min: 0, max: BUNQ_DESCRIPTION_MAX }),
+          )
+          .chain(filled),
+        outcomeTexts,
+        (payment, description, outcomeText) => {
+          const summary = paymentSummary({ ...payment, description });
+          expectFits(summary);
+          const sent = asSent(summary);
+          expect(sent.text).toContain(`Description: ${description || "none"}\n`);
+          const final = summaryWithOutcome(sent, outcomeText);
+          expectFits(final);
+          expect(final.text).toBe(`${sent.text}\n\n${outcomeText}`);
+        },
+      ),
+      heavy,
+    );
+  });
+
+  it("fits whatever bunq and the user sent, the final edit included", () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          amount: money(anyMinor),
+          from: accountChoice,
+          to: counterparty,
+          description: foreignText,
+          ownAccount: fc.boolean(),
+          locale,
+        }),
+        outcomeTexts,
+        (payment, outcomeText) => {
+          const summary = paymentSummary(payment);
+          expectFits(summary);
+          expectFits(summaryWithOutcome(asSent(summary), outcomeText));
+        },
+      ),
+      heavy,
+    );
+  });
+
+  it("fits when appending to a summary that already fills the message, keeping entities inside", () => {
+    fc.assert(
+      fc.property(
+        filled(MESSAGE_MAX_LENGTH),
+        fc.array(fc.record({ offset: fc.nat(MESSAGE_MAX_LENGTH), length: fc.integer({ min: 1, max: 200 }) })),
+        outcomeTexts,
+        (text, spans, outcomeText) => {
+          const entities = spans
+            .filter((e) => e.offset + e.length <= text.length)
+            .map((e) => ({ type: "bold" as const, ...e }));
+          const final = summaryWithOutcome({ text, entities }, outcomeText);
+          expectFits(final);
+          expect(final.text.endsWith(outcomeText)).toBe(true);
+        },
+      ),
+      heavy,
+    );
+  });
+
+  it("says every outcome and draft status within the limit", () => {
+    fc.assert(
+      fc.property(outcome, foreignText, (confirmed, status) => {
+        expectFits(paymentOutcomeText(confirmed));
+        expectFits(draftStatusText(status));
+      }),
+      heavy,
     );
   });
 });

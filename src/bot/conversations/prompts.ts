@@ -10,7 +10,12 @@ import { AmountError, parseUserAmount } from "../../bunq/money.js";
 import { chooseAccountData, skipData } from "../callback-data.js";
 import type { BotContext, ConversationContext } from "../context.js";
 import { accountChoice, accountsKeyboard, type AccountChoice } from "../keyboards.js";
-import { accountHolderQuestion, descriptionQuestion, descriptionTooLong } from "../messages/prompts.js";
+import {
+  accountHolderQuestion,
+  descriptionLength,
+  descriptionQuestion,
+  descriptionTooLong,
+} from "../messages/prompts.js";
 
 export type BankConversation = Conversation<BotContext, ConversationContext>;
 
@@ -105,9 +110,8 @@ export async function askDescription(
     if (answer.kind === "text") {
       const text = answer.text.trim();
       if (text === "-") return "";
-      const length = [...text].length;
-      if (length <= maxLength) return text;
-      await ctx.reply(descriptionTooLong(length, maxLength));
+      if (descriptionLength(text) <= maxLength) return text;
+      await ctx.reply(descriptionTooLong(text, maxLength));
       continue;
     }
     await ctx.reply("Please send the description as text, or - for none.");

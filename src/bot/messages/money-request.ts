@@ -2,7 +2,7 @@
 import type { Counterparty } from "../../bunq/aliases.js";
 import type { Money } from "../../bunq/money.js";
 import { formatMoney } from "../format/money.js";
-import { describeCounterparty } from "./recipients.js";
+import { describeCounterparty } from "./names.js";
 
 export interface MoneyRequestCreated {
   amount: Money;
