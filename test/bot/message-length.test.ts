@@ -8,8 +8,11 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Counterparty } from "../../src/bunq/aliases.js";
+import type { MonetaryAccount } from "../../src/bunq/accounts.js";
+import type { Payment } from "../../src/bunq/payments.js";
 import { clip, clipText, escapeHtml } from "../../src/bot/format/text.js";
 import type { AccountChoice } from "../../src/bot/keyboards.js";
+import { balancesMessage } from "../../src/bot/messages/balance.js";
 import { CAPTION_MAX_LENGTH, MESSAGE_MAX_LENGTH, telegramLength } from "../../src/bot/messages/length.js";
 import {
   draftStatusText,
@@ -23,6 +26,7 @@ import {
   summaryWithOutcome,
   type SentText,
 } from "../../src/bot/messages/payment-summary.js";
+import { transactionsPage } from "../../src/bot/messages/transactions.js";
 import type { ConfirmOutcome } from "../../src/services/banking/payments.js";
 import { parseHtml } from "../../src/emulator/telegram/html.js";
 import { formatText } from "../../src/emulator/telegram/methods/common.js";
@@ -300,6 +304,86 @@ describe("/pay summary", () => {
         expectFits(draftStatusText(status));
       }),
       heavy,
+    );
+  });
+});
+
+/** Lists at exactly their longest, or any length up to it (fast-check alone favours short ones). */
+const upTo = <T>(item: fc.Arbitrary<T>, max: number, min = 0) =>
+  fc.oneof(
+    fc.array(item, { minLength: max, maxLength: max }),
+    fc.array(item, { minLength: min, maxLength: max }),
+  );
+
+const accountType = fc.constantFrom(
+  "bank",
+  "savings",
+  "joint",
+  "external",
+  "external_savings",
+  "investment",
+) as fc.Arbitrary<MonetaryAccount["type"]>;
+const monetaryAccount: fc.Arbitrary<MonetaryAccount> = fc.record({
+  id: fc.nat(),
+  type: accountType,
+  description: fc.oneof(nastyText(40), filled(300), filled(5000)),
+  balance: money(anyMinor),
+  currency,
+  iban: fc.option(ibanFromBunq, { nil: undefined }),
+  status: fc.constantFrom("ACTIVE", "CANCELLED"),
+  active: fc.boolean(),
+});
+
+describe("/balance", () => {
+  it("fits with up to 200 accounts of the longest names and a total per currency", () => {
+    fc.assert(
+      fc.property(
+        upTo(monetaryAccount, 200, 1),
+        upTo(money(anyMinor), 200),
+        fc.date({ noInvalidDate: true }),
+        locale,
+        (accounts, totals, fetchedAt, language) => {
+          const message = balancesMessage({ accounts, totals, fetchedAt }, language);
+          expectFits(message);
+          const shown = message.text.split("</code>").length - 1;
+          expect(shown).toBeGreaterThan(0);
+          if (shown < accounts.length) {
+            expect(message.text).toContain(`… and ${accounts.length - shown} more account`);
+          }
+        },
+      ),
+      { numRuns: 25 },
+    );
+  });
+});
+
+const payment: fc.Arbitrary<Payment> = fc.record({
+  id: fc.nat(),
+  created: fc.constantFrom("2026-11-30 09:15:00.123456", "1999-01-01 00:00:00.000000"),
+  amount: money(anyMinor),
+  description: foreignText,
+  counterpartyName: fc.option(foreignText, { nil: undefined }),
+  counterpartyIban: fc.option(ibanFromBunq, { nil: undefined }),
+});
+
+describe("/transactions", () => {
+  it("fits a page of ten (and bunq's largest page of 200) with the longest descriptions and names", () => {
+    fc.assert(
+      fc.property(
+        fc.option(foreignText, { nil: undefined }),
+        fc.oneof(upTo(payment, 10), upTo(payment, 200)),
+        locale,
+        (accountName, payments, language) => {
+          const page = transactionsPage(accountName, payments, language);
+          expectFits(page);
+          const lines = parseHtml(page.text).text.split("\n").slice(2);
+          if (payments.length >= 10) expect(lines.length).toBeGreaterThanOrEqual(10);
+          const note = /^… (\d+) more not shown$/.exec(lines.at(-1) ?? "");
+          if (note) expect(lines.length - 1 + Number(note[1])).toBe(payments.length);
+          else expect(lines.length).toBe(Math.max(payments.length, 1));
+        },
+      ),
+      { numRuns: 25 },
     );
   });
 });
