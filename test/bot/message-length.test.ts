@@ -8,12 +8,33 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Counterparty } from "../../src/bunq/aliases.js";
+import {
+  BunqUserError,
+  MaintenanceError,
+  NetworkError,
+  OutcomeUnknownError,
+  ServerError,
+} from "../../src/bunq/errors.js";
 import type { MonetaryAccount } from "../../src/bunq/accounts.js";
 import type { Payment } from "../../src/bunq/payments.js";
 import { clip, clipText, escapeHtml } from "../../src/bot/format/text.js";
 import type { AccountChoice } from "../../src/bot/keyboards.js";
 import { balancesMessage } from "../../src/bot/messages/balance.js";
+import {
+  alreadyConnectedText,
+  authorizeLinkText,
+  authorizeQrCaption,
+  connectNoticeText,
+} from "../../src/bot/messages/connect.js";
+import { disconnectQuestion } from "../../src/bot/messages/disconnect.js";
+import { userMessage } from "../../src/bot/messages/errors.js";
+import { interruptedPaymentText } from "../../src/bot/messages/interrupted-payment.js";
 import { CAPTION_MAX_LENGTH, MESSAGE_MAX_LENGTH, telegramLength } from "../../src/bot/messages/length.js";
+import {
+  MONEY_REQUEST_QR_CAPTION,
+  moneyRequestCreatedText,
+  moneyRequestStatusText,
+} from "../../src/bot/messages/money-request.js";
 import {
   draftStatusText,
   PAYMENT_CANCELLED_TEXT,
@@ -26,7 +47,13 @@ import {
   summaryWithOutcome,
   type SentText,
 } from "../../src/bot/messages/payment-summary.js";
+import {
+  accountHolderQuestion,
+  descriptionQuestion,
+  descriptionTooLong,
+} from "../../src/bot/messages/prompts.js";
 import { transactionsPage } from "../../src/bot/messages/transactions.js";
+import { ConsentRevokedError, NotConnectedError } from "../../src/services/bunq-contexts.js";
 import type { ConfirmOutcome } from "../../src/services/banking/payments.js";
 import { parseHtml } from "../../src/emulator/telegram/html.js";
 import { formatText } from "../../src/emulator/telegram/methods/common.js";
@@ -384,6 +411,91 @@ describe("/transactions", () => {
         },
       ),
       { numRuns: 25 },
+    );
+  });
+});
+
+describe("/request", () => {
+  it("fits the created message with any counterparty and link, and its QR caption", () => {
+    fc.assert(
+      fc.property(
+        money(typedMinor),
+        fc.option(counterparty, { nil: undefined }),
+        fc.option(fc.oneof(fc.webUrl(), foreignText), { nil: undefined }),
+        locale,
+        foreignText,
+        (amount, from, shareUrl, language, status) => {
+          expectFits(moneyRequestCreatedText({ amount, from, shareUrl, locale: language }));
+          expectFits(moneyRequestStatusText(status));
+        },
+      ),
+      heavy,
+    );
+    expectFits(MONEY_REQUEST_QR_CAPTION, "caption");
+  });
+});
+
+describe("errors", () => {
+  it("fits bunq's longest error message and reference", () => {
+    fc.assert(
+      fc.property(foreignText, fc.option(foreignText, { nil: undefined }), (message, responseId) => {
+        const details = responseId === undefined ? {} : { responseId };
+        for (const error of [
+          new BunqUserError(message, message, details),
+          new OutcomeUnknownError(message, details),
+          new ServerError(message, details),
+          new NetworkError(message, details),
+          new MaintenanceError(message, details),
+          new NotConnectedError(),
+          new ConsentRevokedError(),
+          new Error(message),
+        ]) {
+          expectFits(userMessage(error));
+        }
+      }),
+      heavy,
+    );
+  });
+});
+
+describe("/connect and /disconnect", () => {
+  it("fits the longest bunq display name, and the QR caption", () => {
+    fc.assert(
+      fc.property(foreignText, fc.nat(), (displayName, count) => {
+        expectFits(alreadyConnectedText(displayName));
+        expectFits(disconnectQuestion(displayName));
+        expectFits(connectNoticeText({ kind: "connected", displayName, accountCount: count }));
+        expectFits(authorizeLinkText(count));
+        expectFits(authorizeQrCaption(count), "caption");
+        for (const kind of [
+          "link_expired",
+          "denied",
+          "authorization_failed",
+          "confirmation_expired",
+        ] as const) {
+          expectFits(connectNoticeText({ kind }));
+        }
+      }),
+      heavy,
+    );
+  });
+});
+
+describe("other messages with user content", () => {
+  it("fits an interrupted payment's description and the conversation prompts", () => {
+    fc.assert(
+      fc.property(
+        money(anyMinor),
+        foreignText,
+        fc.oneof(validIban, foreignText),
+        (amount, description, iban) => {
+          expectFits(interruptedPaymentText(amount, description));
+          expectFits(descriptionQuestion("Description for the payment?", BUNQ_DESCRIPTION_MAX));
+          expectFits(descriptionTooLong(description, BUNQ_DESCRIPTION_MAX));
+          expectFits(accountHolderQuestion(iban));
+        },
+      ),
+      heavy,
     );
   });
 });

@@ -1,8 +1,12 @@
-/** /connect: the authorize link's texts, the reconnect offer, and how the flow ended. */
+/**
+ * /connect: the authorize link's texts, the reconnect offer, and how the flow ended. The bunq
+ * user's display name is bunq's and clipped (names.ts).
+ */
 import type { ConnectNotice } from "../../services/connect/connect-service.js";
+import { describeBunqUser } from "./names.js";
 
 export function alreadyConnectedText(displayName: string): string {
-  return `This chat is already connected to ${displayName}. Reconnect to replace that connection.`;
+  return `This chat is already connected to ${describeBunqUser(displayName)}. Reconnect to replace that connection.`;
 }
 
 export function authorizeLinkText(validMinutes: number): string {
@@ -26,7 +30,7 @@ export function connectNoticeText(notice: ConnectNotice): string {
       return "The confirmation was not given in time. Send /connect to try again.";
     case "connected": {
       const accounts = notice.accountCount === 1 ? "1 account" : `${notice.accountCount} accounts`;
-      return `Connected: ${notice.displayName}, ${accounts}`;
+      return `Connected: ${describeBunqUser(notice.displayName)}, ${accounts}`;
     }
   }
 }

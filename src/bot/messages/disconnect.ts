@@ -1,5 +1,6 @@
-/** /disconnect: the question before removing a connection. */
+/** /disconnect: the question before removing a connection, naming it (clipped, names.ts). */
+import { describeBunqUser } from "./names.js";
 
 export function disconnectQuestion(displayName: string): string {
-  return `Disconnect ${displayName}? I will delete your bunq access and everything I stored for this chat.`;
+  return `Disconnect ${describeBunqUser(displayName)}? I will delete your bunq access and everything I stored for this chat.`;
 }

@@ -1,8 +1,17 @@
-/** /request: the request made (with its share link), the QR code's caption, and its status. */
+/**
+ * /request: the request made (with its share link), the QR code's caption, and its status. The
+ * person asked is named within its cap (names.ts); the link is bunq's and short, but is clipped
+ * like any text from bunq (the button beside it carries it whole).
+ */
 import type { Counterparty } from "../../bunq/aliases.js";
 import type { Money } from "../../bunq/money.js";
 import { formatMoney } from "../format/money.js";
+import { clipText } from "../format/text.js";
+import { bunqStatus } from "./bunq-words.js";
 import { describeCounterparty } from "./names.js";
+
+/** bunq.me links are about 40 characters; far longer is not a link anyone types. */
+const SHARE_URL_MAX = 1000;
 
 export interface MoneyRequestCreated {
   amount: Money;
@@ -16,7 +25,7 @@ export function moneyRequestCreatedText({ amount, from, shareUrl, locale }: Mone
   const money = formatMoney(amount, locale);
   const who = from ? `from ${describeCounterparty(from)}` : "from anyone with the link";
   return shareUrl
-    ? `✔ Asked ${money} ${who}.\nShare this link: ${shareUrl}`
+    ? `✔ Asked ${money} ${who}.\nShare this link: ${clipText(shareUrl, SHARE_URL_MAX)}`
     : `✔ Asked ${money} ${who}. bunq gave no share link for this request.`;
 }
 
@@ -32,7 +41,7 @@ const STATUS_TEXT: Readonly<Record<string, string>> = {
   CANCELLED: "✖ The payment link was cancelled.",
 };
 
-/** A request's or payment link's status as bunq reports it. */
+/** A request's or payment link's status as bunq reports it; an unknown one in bunq's word. */
 export function moneyRequestStatusText(status: string): string {
-  return STATUS_TEXT[status] ?? `The request's status is ${status}.`;
+  return STATUS_TEXT[status] ?? `The request's status is ${bunqStatus(status)}.`;
 }
