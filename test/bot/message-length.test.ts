@@ -230,6 +230,11 @@ const asSent = (summary: { text: string }): SentText => {
 };
 
 describe("/pay summary", () => {
+  it("announces min(bunq's limit, what fits), the figures the README names", () => {
+    expect(EXTERNAL_DESCRIPTION_MAX).toBe(140);
+    expect(BUNQ_DESCRIPTION_MAX).toBe(3000);
+  });
+
   it("fits the review's case: the longest description offered, then bunq's longest refusal appended", () => {
     const summary = paymentSummary({
       amount: { minor: 10n ** 15n - 1n, currency: "EUR" },
