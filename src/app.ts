@@ -9,6 +9,7 @@ import { createDelivery } from "./bot/delivery.js";
 import { conversationKey, startIdleSweeper } from "./bot/idle-conversations.js";
 import { createBot } from "./bot/index.js";
 import { startIntentReconciler } from "./bot/intent-notices.js";
+import { connectNoticeText } from "./bot/messages/connect.js";
 import { StartAbortedError, untilTelegramAnswers } from "./bot/updates/telegram-retry.js";
 import { RateLimiter } from "./bunq/rate-limiter.js";
 import { BunqTransport } from "./bunq/transport.js";
@@ -146,8 +147,8 @@ async function start(
       },
       context: { transport, environment: config.bunq.environment, timeScale },
     }),
-    notify: async (chatId, text) => {
-      await bot.api.sendMessage(chatId, text);
+    notify: async (chatId, notice) => {
+      await bot.api.sendMessage(chatId, connectNoticeText(notice));
     },
     onConnected: async (chatId) => {
       // A reconnect brings a new token: the next command opens a context for it.

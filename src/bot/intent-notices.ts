@@ -8,10 +8,8 @@ import type { Api } from "grammy";
 import type { Logger } from "../logger.js";
 import { runPeriodically } from "../periodic.js";
 import { amountOf } from "../services/banking/intent-calls.js";
-import type { IntentNotice, MoneyIntents } from "../services/banking/money-intents.js";
-import { requestFailureText } from "./conversations/request.js";
-import { paymentOutcomeText } from "./features/pay.js";
-import { formatMoney } from "./format/money.js";
+import type { MoneyIntents } from "../services/banking/money-intents.js";
+import { intentNoticeText } from "./messages/intent-notice.js";
 
 export function startIntentReconciler(options: {
   intents: MoneyIntents;
@@ -28,7 +26,14 @@ export function startIntentReconciler(options: {
           "intent reconciled with bunq",
         );
         try {
-          await api.sendMessage(notice.intent.chatId, noticeText(notice));
+          const { intent, outcome } = notice;
+          const text = intentNoticeText({
+            kind: intent.kind,
+            amount: amountOf(intent),
+            description: intent.description,
+            outcome,
+          });
+          await api.sendMessage(intent.chatId, text);
           await intents.markNotified(notice.intent.nonce);
         } catch (error) {
           logger.warn(
@@ -45,15 +50,4 @@ export function startIntentReconciler(options: {
         "reconciliation failed",
       ),
   );
-}
-
-export function noticeText({ intent, outcome }: IntentNotice): string {
-  const what = `${formatMoney(amountOf(intent), "en")}${intent.description ? ` (“${intent.description}”)` : ""}`;
-  if (intent.kind === "own_account" || intent.kind === "draft") {
-    return `About your payment of ${what}: ${paymentOutcomeText(outcome)}`;
-  }
-  if (outcome.kind === "request_created") {
-    return `About your request of ${what}: ✔ bunq made it.${outcome.shareUrl ? ` Share this link: ${outcome.shareUrl}` : ""}`;
-  }
-  return `About your request of ${what}: ${requestFailureText(outcome)}`;
 }

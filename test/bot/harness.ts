@@ -6,6 +6,7 @@ import { randomBytes } from "node:crypto";
 import { Writable } from "node:stream";
 import { createBot } from "../../src/bot/index.js";
 import { createDelivery } from "../../src/bot/delivery.js";
+import { connectNoticeText } from "../../src/bot/messages/connect.js";
 import { setChatCommands, setDefaultCommands } from "../../src/bot/commands.js";
 import type { DatabaseHandle } from "../../src/db/client.js";
 import { Keyring } from "../../src/db/crypto.js";
@@ -104,8 +105,8 @@ export async function startRunning(backend: TestBackend, mode: "polling" | "webh
     oauth: fakeOAuth,
     environment: "sandbox",
     redirectUri: "http://127.0.0.1/oauth/callback",
-    notify: async (chatId, text) => {
-      await bot.api.sendMessage(chatId, text);
+    notify: async (chatId, notice) => {
+      await bot.api.sendMessage(chatId, connectNoticeText(notice));
     },
     onConnected: (chatId) => setChatCommands(bot.api, chatId, true),
     now: () => new Date(Date.now() + offset),

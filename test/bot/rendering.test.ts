@@ -8,9 +8,9 @@ import {
   requestStatusData,
   transactionsPageData,
 } from "../../src/bot/callback-data.js";
-import { renderBalances } from "../../src/bot/features/balance.js";
-import { renderPayment } from "../../src/bot/features/transactions.js";
 import { formatMoney, localeFor } from "../../src/bot/format/money.js";
+import { balancesMessage } from "../../src/bot/messages/balance.js";
+import { paymentLine } from "../../src/bot/messages/transactions.js";
 
 const account = (overrides: Partial<MonetaryAccount>): MonetaryAccount => ({
   id: 1,
@@ -39,7 +39,7 @@ describe("amounts", () => {
 
 describe("/balance text", () => {
   it("marks inactive accounts, leaves them out of the totals and totals per currency", () => {
-    const text = renderBalances(
+    const { text } = balancesMessage(
       {
         accounts: [
           account({}),
@@ -76,7 +76,7 @@ describe("/balance text", () => {
 
 describe("/transactions lines", () => {
   it("escapes and trims what others wrote", () => {
-    const line = renderPayment(
+    const line = paymentLine(
       {
         id: 1,
         created: "2026-11-30 09:15:00.123456",

@@ -224,7 +224,7 @@ describe.each<Delivery>(["polling", "webhook"])("banking commands end to end, %s
       const [description] = await p.say("7.50");
       expect(description!.text).toContain("up to 140 characters");
       const [tooLong] = await p.say("x".repeat(141));
-      expect(tooLong!.text).toContain("141 characters; bunq allows 140");
+      expect(tooLong!.text).toContain("141 characters; up to 140 are allowed here");
       const summary = (await p.say("Lunch"))[0]!;
       expect(summary.text).toContain("To: Jan Jansen (NL91 ABNA 0417 1643 00)");
       expect(summary.text).toContain("draft payment that you approve in the bunq app");

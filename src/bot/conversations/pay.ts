@@ -4,11 +4,13 @@
  * is handled by features/pay.ts, so a confirmation works even after a restart or a redeploy.
  */
 import type { Counterparty } from "../../bunq/aliases.js";
-import { formatIban, parseIban } from "../../bunq/iban.js";
-import { CONFIRMATION_TTL_MS } from "../../services/banking/payments.js";
-import { formatMoney, localeFor } from "../format/money.js";
-import { escapeHtml } from "../format/text.js";
-import { paymentDecisionKeyboard, type AccountChoice } from "../keyboards.js";
+import { localeFor } from "../format/money.js";
+import { paymentDecisionKeyboard } from "../keyboards.js";
+import {
+  BUNQ_DESCRIPTION_MAX,
+  EXTERNAL_DESCRIPTION_MAX,
+  paymentSummary,
+} from "../messages/payment-summary.js";
 import {
   activeAccountsOrSay,
   askAmount,
@@ -21,10 +23,6 @@ import {
 import type { ConversationContext } from "../context.js";
 
 export const PAY_CONVERSATION = "pay";
-
-/** bunq's limits: 140 characters to external IBANs, 9000 between bunq accounts (Telegram caps at 4096). */
-const EXTERNAL_DESCRIPTION_MAX = 140;
-const BUNQ_DESCRIPTION_MAX = 4000;
 
 export async function payConversation(conversation: BankConversation, ctx: ConversationContext) {
   const chatId = ctx.chat!.id;
@@ -59,23 +57,15 @@ export async function payConversation(conversation: BankConversation, ctx: Conve
       ownAccount,
     }),
   );
-  const locale = localeFor(ctx.from?.language_code);
-  await ctx.reply(
-    [
-      "<b>Please check this payment</b>",
-      "",
-      `Amount: <b>${formatMoney({ minor: BigInt(amount.minor), currency: amount.currency }, locale)}</b>`,
-      `From: ${escapeHtml(describeAccount(from))}`,
-      `To: ${escapeHtml(describeCounterparty(to))}`,
-      `Description: ${description ? escapeHtml(description) : "<i>none</i>"}`,
-      "",
-      ownAccount
-        ? "Between your own accounts the money moves as soon as you confirm."
-        : "This becomes a draft payment that you approve in the bunq app.",
-      `The Confirm button works once and expires in ${CONFIRMATION_TTL_MS / 60_000} minutes.`,
-    ].join("\n"),
-    { parse_mode: "HTML", reply_markup: paymentDecisionKeyboard(nonce) },
-  );
+  const { text, ...format } = paymentSummary({
+    amount: { minor: BigInt(amount.minor), currency: amount.currency },
+    from,
+    to,
+    description,
+    ownAccount,
+    locale: localeFor(ctx.from?.language_code),
+  });
+  await ctx.reply(text, { ...format, reply_markup: paymentDecisionKeyboard(nonce) });
 }
 
 function counterpartyOf(recipient: Recipient): Counterparty {
@@ -85,15 +75,4 @@ function counterpartyOf(recipient: Recipient): Counterparty {
   }
   if (recipient.kind === "other") return recipient.counterparty;
   throw new Error("a payment needs a recipient");
-}
-
-export function describeAccount(account: AccountChoice): string {
-  const iban = account.iban ? parseIban(account.iban) : undefined;
-  return iban ? `${account.description} (${formatIban(iban)})` : account.description;
-}
-
-export function describeCounterparty(to: Counterparty): string {
-  if (to.type !== "IBAN") return to.value;
-  const iban = parseIban(to.value);
-  return `${to.name} (${iban ? formatIban(iban) : to.value})`;
 }

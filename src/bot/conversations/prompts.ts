@@ -10,6 +10,12 @@ import { AmountError, parseUserAmount } from "../../bunq/money.js";
 import { chooseAccountData, skipData } from "../callback-data.js";
 import type { BotContext, ConversationContext } from "../context.js";
 import { accountChoice, accountsKeyboard, type AccountChoice } from "../keyboards.js";
+import {
+  accountHolderQuestion,
+  descriptionLength,
+  descriptionQuestion,
+  descriptionTooLong,
+} from "../messages/prompts.js";
 
 export type BankConversation = Conversation<BotContext, ConversationContext>;
 
@@ -98,17 +104,14 @@ export async function askDescription(
   maxLength: number,
   question: string,
 ): Promise<string> {
-  await ctx.reply(`${question} (up to ${maxLength} characters, or - for none)`);
+  await ctx.reply(descriptionQuestion(question, maxLength));
   for (;;) {
     const answer = await nextAnswer(conversation, "Please send the description as text.");
     if (answer.kind === "text") {
       const text = answer.text.trim();
       if (text === "-") return "";
-      const length = [...text].length;
-      if (length <= maxLength) return text;
-      await ctx.reply(
-        `That description has ${length} characters; bunq allows ${maxLength} here. Please send a shorter one.`,
-      );
+      if (descriptionLength(text) <= maxLength) return text;
+      await ctx.reply(descriptionTooLong(text, maxLength));
       continue;
     }
     await ctx.reply("Please send the description as text, or - for none.");
@@ -175,7 +178,7 @@ export async function askCounterparty(
 }
 
 async function askName(conversation: BankConversation, ctx: ConversationContext, iban: string) {
-  await ctx.reply(`What is the name of the account holder of ${iban}?`);
+  await ctx.reply(accountHolderQuestion(iban));
   for (;;) {
     const answer = await nextAnswer(conversation, "Please send the name as text.");
     const name = answer.kind === "text" ? answer.text.trim() : "";

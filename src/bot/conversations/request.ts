@@ -15,9 +15,14 @@ import {
   type BankConversation,
 } from "./prompts.js";
 import type { ConversationContext } from "../context.js";
-import { formatMoney, localeFor } from "../format/money.js";
-import { describeCounterparty } from "./pay.js";
-import type { IntentOutcome } from "../../services/banking/intents.js";
+import { localeFor } from "../format/money.js";
+import {
+  MONEY_REQUEST_QR_CAPTION,
+  REQUEST_ALREADY_MADE_TEXT,
+  REQUEST_CHECKING_TEXT,
+  moneyRequestCreatedText,
+  requestFailureText,
+} from "../messages/money-request.js";
 import { markTouchesBunq } from "../updates/scope.js";
 
 export const REQUEST_CONVERSATION = "request";
@@ -59,53 +64,32 @@ export async function requestConversation(conversation: BankConversation, ctx: C
       : { kind: result.kind };
   });
   if (progress.kind !== "settled") {
-    await ctx.reply(
-      progress.kind === "told"
-        ? "This request was already made; it is not made again."
-        : "⏳ bunq has not confirmed the request yet. I am checking with bunq and will tell you here what happened; please do not ask again.",
-    );
+    await ctx.reply(progress.kind === "told" ? REQUEST_ALREADY_MADE_TEXT : REQUEST_CHECKING_TEXT);
     return;
   }
   const { outcome, nonce } = progress;
+  const told = () => conversation.external((outer) => outer.services.requests.markNotified(nonce));
   if (outcome.kind !== "request_created") {
     await ctx.reply(requestFailureText(outcome));
-    await conversation.external((outer) => outer.services.requests.markNotified(nonce));
+    await told();
     return;
   }
-  const money = formatMoney(
-    { minor: BigInt(amount.minor), currency: amount.currency },
-    localeFor(ctx.from?.language_code),
-  );
-  const who = from ? `from ${describeCounterparty(from)}` : "from anyone with the link";
-  const keyboard = moneyRequestKeyboard(outcome.request, outcome.accountId, outcome.id, outcome.shareUrl);
-  if (!outcome.shareUrl) {
-    await ctx.reply(`✔ Asked ${money} ${who}. bunq gave no share link for this request.`, {
-      reply_markup: keyboard,
-    });
-    await conversation.external((outer) => outer.services.requests.markNotified(nonce));
-    return;
-  }
+  const text = moneyRequestCreatedText({
+    amount: { minor: BigInt(amount.minor), currency: amount.currency },
+    from,
+    shareUrl: outcome.shareUrl,
+    locale: localeFor(ctx.from?.language_code),
+  });
+  await ctx.reply(text, {
+    reply_markup: moneyRequestKeyboard(outcome.request, outcome.accountId, outcome.id, outcome.shareUrl),
+  });
+  await told();
   const shareUrl = outcome.shareUrl;
-  await ctx.reply(`✔ Asked ${money} ${who}.\nShare this link: ${shareUrl}`, { reply_markup: keyboard });
-  await conversation.external((outer) => outer.services.requests.markNotified(nonce));
+  if (!shareUrl) return;
   const png = await conversation.external(async () =>
     (await QRCode.toBuffer(shareUrl, { type: "png", margin: 2, width: 400 })).toString("base64"),
   );
   await ctx.replyWithPhoto(new InputFile(Buffer.from(png, "base64"), "payment-link.png"), {
-    caption: "Or let them scan this code.",
+    caption: MONEY_REQUEST_QR_CAPTION,
   });
-}
-
-/** A request bunq did not make, in words that say whether asking again is safe. */
-export function requestFailureText(outcome: IntentOutcome): string {
-  switch (outcome.kind) {
-    case "refused":
-      return `✖ bunq refused the request: ${outcome.reason}${outcome.responseId ? ` (reference ${outcome.responseId})` : ""}. You can send /request again.`;
-    case "not_sent":
-      return `✖ The request was not made: ${outcome.reason}. You can send /request again.`;
-    case "outcome_unknown":
-      return `⚠ I cannot tell whether bunq made the request (${outcome.reason}). Please check the bunq app before asking again.`;
-    default:
-      return "✔ Done.";
-  }
 }

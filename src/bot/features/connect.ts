@@ -8,6 +8,7 @@ import { activeConnection, rememberChat } from "../../services/chats.js";
 import { reconnectData } from "../callback-data.js";
 import type { BotContext } from "../context.js";
 import { authorizeKeyboard, reconnectKeyboard } from "../keyboards.js";
+import { alreadyConnectedText, authorizeLinkText, authorizeQrCaption } from "../messages/connect.js";
 
 export const connectFeature = new Composer<BotContext>();
 const privateChats = connectFeature.chatType("private");
@@ -15,10 +16,7 @@ const privateChats = connectFeature.chatType("private");
 privateChats.command("connect", async (ctx) => {
   const connection = await activeConnection(ctx.services.db, ctx.chat.id);
   if (connection) {
-    await ctx.reply(
-      `This chat is already connected to ${connection.displayName}. Reconnect to replace that connection.`,
-      { reply_markup: reconnectKeyboard() },
-    );
+    await ctx.reply(alreadyConnectedText(connection.displayName), { reply_markup: reconnectKeyboard() });
     return;
   }
   await sendAuthorizeLink(ctx);
@@ -42,12 +40,9 @@ export async function sendAuthorizeLink(ctx: BotContext): Promise<void> {
     languageCode: user.language_code,
   });
   const { url, validMinutes } = await ctx.services.connect.start(chat.id, user.id);
-  await ctx.reply(
-    `Tap the button to authorize this bot in bunq. The link is valid for ${validMinutes} minutes and works once.`,
-    { reply_markup: authorizeKeyboard(url) },
-  );
+  await ctx.reply(authorizeLinkText(validMinutes), { reply_markup: authorizeKeyboard(url) });
   const png = await QRCode.toBuffer(url, { type: "png", margin: 2, width: 400 });
   await ctx.replyWithPhoto(new InputFile(png, "connect-bunq.png"), {
-    caption: `Or scan this code with the phone that has the bunq app (valid for ${validMinutes} minutes).`,
+    caption: authorizeQrCaption(validMinutes),
   });
 }

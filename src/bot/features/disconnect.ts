@@ -5,6 +5,7 @@ import { disconnectConfirmData, disconnectKeepData } from "../callback-data.js";
 import { setChatCommands } from "../commands.js";
 import type { BotContext } from "../context.js";
 import { disconnectKeyboard } from "../keyboards.js";
+import { disconnectQuestion } from "../messages/disconnect.js";
 
 export const disconnectFeature = new Composer<BotContext>();
 const privateChats = disconnectFeature.chatType("private");
@@ -15,10 +16,7 @@ privateChats.command("disconnect", async (ctx) => {
     await ctx.reply("This chat is not connected to bunq. Send /connect to connect it.");
     return;
   }
-  await ctx.reply(
-    `Disconnect ${connection.displayName}? I will delete your bunq access and everything I stored for this chat.`,
-    { reply_markup: disconnectKeyboard() },
-  );
+  await ctx.reply(disconnectQuestion(connection.displayName), { reply_markup: disconnectKeyboard() });
 });
 
 privateChats.callbackQuery(disconnectConfirmData, async (ctx) => {

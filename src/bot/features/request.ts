@@ -3,6 +3,7 @@ import { Composer } from "grammy";
 import { requestStatusData } from "../callback-data.js";
 import type { BotContext } from "../context.js";
 import { REQUEST_CONVERSATION } from "../conversations/request.js";
+import { moneyRequestStatusText } from "../messages/money-request.js";
 
 export const requestFeature = new Composer<BotContext>();
 const privateChats = requestFeature.chatType("private");
@@ -16,15 +17,5 @@ privateChats.callbackQuery(requestStatusData.pattern, async (ctx) => {
   if (!ref) return;
   const request = await ctx.services.requests.status(ctx.chat.id, ref.kind, ref.accountId, ref.id);
   await ctx.answerCallbackQuery();
-  await ctx.reply(STATUS_TEXT[request.status] ?? `The request's status is ${request.status}.`);
+  await ctx.reply(moneyRequestStatusText(request.status));
 });
-
-const STATUS_TEXT: Record<string, string> = {
-  PENDING: "The request is waiting to be paid.",
-  WAITING_FOR_PAYMENT: "The payment link is waiting to be paid.",
-  ACCEPTED: "✔ The request was paid.",
-  REJECTED: "✖ The request was declined.",
-  REVOKED: "✖ The request was withdrawn.",
-  EXPIRED: "✖ The request expired.",
-  CANCELLED: "✖ The payment link was cancelled.",
-};

@@ -3,13 +3,12 @@
  * own pagination ids and edit the same message, so paging never refetches everything.
  */
 import { Composer } from "grammy";
-import type { Payment } from "../../bunq/payments.js";
 import type { PageCursor } from "../../services/banking/accounts.js";
 import { transactionsPageData } from "../callback-data.js";
 import type { BotContext } from "../context.js";
-import { formatMoney, localeFor } from "../format/money.js";
-import { clip, escapeHtml } from "../format/text.js";
+import { localeFor } from "../format/money.js";
 import { accountChoice, accountsKeyboard, transactionsKeyboard } from "../keyboards.js";
+import { transactionsPage } from "../messages/transactions.js";
 import { editOrIgnoreUnchanged } from "../telegram-errors.js";
 
 export const transactionsFeature = new Composer<BotContext>();
@@ -28,7 +27,7 @@ privateChats.command("transactions", async (ctx) => {
     return;
   }
   const page = await renderPage(ctx, accounts[0]!.id, undefined);
-  await ctx.reply(page.text, { parse_mode: "HTML", reply_markup: page.keyboard });
+  await ctx.reply(page.text, { ...page.format, reply_markup: page.keyboard });
 });
 
 privateChats.callbackQuery(transactionsPageData.pattern, async (ctx) => {
@@ -37,7 +36,7 @@ privateChats.callbackQuery(transactionsPageData.pattern, async (ctx) => {
   const page = await renderPage(ctx, request.accountId, request.cursor);
   await ctx.answerCallbackQuery();
   await editOrIgnoreUnchanged(() =>
-    ctx.editMessageText(page.text, { parse_mode: "HTML", reply_markup: page.keyboard }),
+    ctx.editMessageText(page.text, { ...page.format, reply_markup: page.keyboard }),
   );
 });
 
@@ -48,28 +47,18 @@ async function renderPage(ctx: BotContext, accountId: number, cursor: PageCursor
     ctx.services.accounts.accounts(chatId),
   ]);
   const account = accounts.find((a) => a.id === accountId);
-  const locale = localeFor(ctx.from?.language_code);
-  const title = `<b>${escapeHtml(account?.description || "Account")}</b>`;
-  const body =
-    page.payments.length === 0
-      ? "No payments here."
-      : page.payments.map((payment) => renderPayment(payment, locale)).join("\n");
+  const { text, ...format } = transactionsPage(
+    account?.description,
+    page.payments,
+    localeFor(ctx.from?.language_code),
+  );
   return {
-    text: `${title}\n\n${body}`,
+    text,
+    format,
     keyboard: transactionsKeyboard(
       accountId,
       page.olderId === undefined ? undefined : { olderId: page.olderId },
       page.newerId === undefined ? undefined : { newerId: page.newerId },
     ),
   };
-}
-
-export function renderPayment(payment: Payment, locale: string): string {
-  const date = new Intl.DateTimeFormat(locale, { day: "2-digit", month: "short", timeZone: "UTC" }).format(
-    // bunq's timestamps are UTC "YYYY-MM-DD hh:mm:ss.micro"; the day is all a line needs.
-    new Date(`${payment.created.slice(0, 10)}T00:00:00Z`),
-  );
-  const who = clip(payment.counterpartyName || payment.counterpartyIban || "—", 28);
-  const what = payment.description ? ` · ${clip(payment.description, 40)}` : "";
-  return `${escapeHtml(date)}  <b>${formatMoney(payment.amount, locale, { signed: true })}</b>  ${escapeHtml(who)}${escapeHtml(what)}`;
 }

@@ -14,7 +14,6 @@ import {
   BunqUserError,
   MaintenanceError,
   NetworkError,
-  OutcomeUnknownError,
   RateLimitedError,
   ServerError,
 } from "../../bunq/errors.js";
@@ -23,6 +22,7 @@ import type { Logger } from "../../logger.js";
 import { ConsentRevokedError, NotConnectedError } from "../../services/bunq-contexts.js";
 import { setChatCommands } from "../commands.js";
 import type { BotContext } from "../context.js";
+import { userMessage } from "../messages/errors.js";
 import { currentUpdateScope } from "../updates/scope.js";
 
 export function errorBoundary(logger: Logger) {
@@ -86,24 +86,3 @@ function levelFor(error: Error): "info" | "warn" | "error" {
 
 const responseIdOf = (error: Error) =>
   error instanceof BunqError && error.responseId ? { responseId: error.responseId } : {};
-
-export function userMessage(error: Error): string {
-  const reference =
-    error instanceof BunqError && error.responseId ? ` (bunq reference ${error.responseId})` : "";
-  if (error instanceof NotConnectedError)
-    return "This chat is not connected to bunq yet. Send /connect first.";
-  if (error instanceof ConsentRevokedError) {
-    return "bunq no longer accepts this connection (was the app removed in bunq?). Send /connect to connect again.";
-  }
-  if (error instanceof BunqUserError) return `bunq refused that: ${error.message}${reference}`;
-  if (error instanceof MaintenanceError)
-    return "bunq is in maintenance right now. Please try again in a few minutes.";
-  if (error instanceof RateLimitedError) return "bunq is busy right now. Please try again in a minute.";
-  if (error instanceof OutcomeUnknownError) {
-    return `bunq did not confirm the result. Check the bunq app before trying again${reference}.`;
-  }
-  if (error instanceof NetworkError || error instanceof ServerError) {
-    return `bunq could not be reached. Please try again in a minute${reference}.`;
-  }
-  return "Sorry, something went wrong on my side. Please try again in a minute; /help lists what I can do.";
-}

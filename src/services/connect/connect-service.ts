@@ -24,8 +24,8 @@ export interface ConnectDeps {
   oauth: BunqOAuth;
   environment: BunqEnvironment;
   redirectUri: string;
-  /** Tells the chat how the flow ended (the bot's sendMessage). */
-  notify(chatId: number, text: string): Promise<void>;
+  /** Tells the chat how the flow ended (the bot words it and sends it). */
+  notify(chatId: number, notice: ConnectNotice): Promise<void>;
   /** Where the confirmed connection's API context is kept (the database in the app). */
   contexts?: ApiContextStore;
   /** Ends what the chat's previous connection left open at bunq, before a reconnect replaces it. */
@@ -51,6 +51,14 @@ export type CallbackOutcome =
       accountCount: number;
     }
   | { kind: "denied" | "invalid" | "expired" | "failed" };
+
+/**
+ * How a /connect ended outside the chat, for the chat to hear. Facts, not words: the bot renders
+ * them (src/bot/messages/connect.ts) within Telegram's limits, and services do not depend on the bot.
+ */
+export type ConnectNotice =
+  | { kind: "link_expired" | "denied" | "authorization_failed" | "confirmation_expired" }
+  | { kind: "connected"; displayName: string; accountCount: number };
 
 export type ConfirmOutcome = { kind: "connected"; displayName: string } | { kind: "invalid" | "expired" };
 
@@ -119,12 +127,12 @@ export class ConnectService {
     const { chatId } = claimed;
     if (claimed.expiresAt <= this.#now()) {
       await this.#discard(stateHash);
-      await this.#deps.notify(chatId, "That /connect link expired. Send /connect for a new one.");
+      await this.#deps.notify(chatId, { kind: "link_expired" });
       return { kind: "expired" };
     }
     if (query.error || !query.code) {
       await this.#discard(stateHash);
-      await this.#deps.notify(chatId, "Connecting bunq was cancelled. Nothing was stored.");
+      await this.#deps.notify(chatId, { kind: "denied" });
       return { kind: "denied" };
     }
     let pending: z.infer<typeof pendingSchema>;
@@ -135,7 +143,7 @@ export class ConnectService {
       pending = { accessToken, ...user, csrfHash: hashToken(csrfToken) };
     } catch {
       await this.#discard(stateHash);
-      await this.#deps.notify(chatId, "bunq did not accept the authorization. Please send /connect again.");
+      await this.#deps.notify(chatId, { kind: "authorization_failed" });
       return { kind: "failed" };
     }
     await this.#deps.db
@@ -172,10 +180,7 @@ export class ConnectService {
     if (!matchesHash(form.csrf, pending.csrfHash)) return { kind: "invalid" };
     if (row.expiresAt <= this.#now()) {
       await this.#discard(stateHash);
-      await this.#deps.notify(
-        row.chatId,
-        "The confirmation was not given in time. Send /connect to try again.",
-      );
+      await this.#deps.notify(row.chatId, { kind: "confirmation_expired" });
       return { kind: "expired" };
     }
     const { chatId } = row;
@@ -211,8 +216,11 @@ export class ConnectService {
     await this.#deps.retirePrevious?.(chatId);
     if (pending.context) await this.#deps.contexts?.save(parseContextState(pending.context));
     await this.#deps.onConnected?.(chatId);
-    const accounts = pending.accountCount === 1 ? "1 account" : `${pending.accountCount} accounts`;
-    await this.#deps.notify(chatId, `Connected: ${pending.displayName}, ${accounts}`);
+    await this.#deps.notify(chatId, {
+      kind: "connected",
+      displayName: pending.displayName,
+      accountCount: pending.accountCount,
+    });
     return { kind: "connected", displayName: pending.displayName };
   }
 

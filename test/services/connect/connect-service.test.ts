@@ -1,6 +1,7 @@
 /** Races the browser can cause: the callback or Confirm submitted twice at once. */
 import { randomBytes } from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { connectNoticeText } from "../../../src/bot/messages/connect.js";
 import type { DatabaseHandle } from "../../../src/db/client.js";
 import { Keyring } from "../../../src/db/crypto.js";
 import { bunqConnections } from "../../../src/db/schema.js";
@@ -22,8 +23,8 @@ describe.each(testBackends)("ConnectService on $name", (backend) => {
       oauth: fakeOAuth,
       environment: "sandbox",
       redirectUri: "http://127.0.0.1/oauth/callback",
-      notify: async (_chatId, text) => {
-        told.push(text);
+      notify: async (_chatId, notice) => {
+        told.push(connectNoticeText(notice));
       },
     });
     await rememberChat(database.db, { chatId: 7, type: "private", firstName: "Ann" });

@@ -1,0 +1,36 @@
+/**
+ * /connect: the authorize link's texts, the reconnect offer, and how the flow ended. The bunq
+ * user's display name is bunq's and clipped (names.ts).
+ */
+import type { ConnectNotice } from "../../services/connect/connect-service.js";
+import { describeBunqUser } from "./names.js";
+
+export function alreadyConnectedText(displayName: string): string {
+  return `This chat is already connected to ${describeBunqUser(displayName)}. Reconnect to replace that connection.`;
+}
+
+export function authorizeLinkText(validMinutes: number): string {
+  return `Tap the button to authorize this bot in bunq. The link is valid for ${validMinutes} minutes and works once.`;
+}
+
+export function authorizeQrCaption(validMinutes: number): string {
+  return `Or scan this code with the phone that has the bunq app (valid for ${validMinutes} minutes).`;
+}
+
+/** What the chat is told when the flow ends outside the chat (in the browser). */
+export function connectNoticeText(notice: ConnectNotice): string {
+  switch (notice.kind) {
+    case "link_expired":
+      return "That /connect link expired. Send /connect for a new one.";
+    case "denied":
+      return "Connecting bunq was cancelled. Nothing was stored.";
+    case "authorization_failed":
+      return "bunq did not accept the authorization. Please send /connect again.";
+    case "confirmation_expired":
+      return "The confirmation was not given in time. Send /connect to try again.";
+    case "connected": {
+      const accounts = notice.accountCount === 1 ? "1 account" : `${notice.accountCount} accounts`;
+      return `Connected: ${describeBunqUser(notice.displayName)}, ${accounts}`;
+    }
+  }
+}
