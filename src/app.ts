@@ -124,6 +124,7 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
     createServer({
       logger,
       connect,
+      publicBaseUrl: config.http.publicBaseUrl,
       ping: () => database.ping(),
       ...(delivery.webhook ? { webhook: delivery.webhook } : {}),
     }),

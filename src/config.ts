@@ -145,6 +145,11 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       "Configuration error: ENCRYPTION_KEYS is required in production (keyId:base64 of 32 random bytes)",
     );
   }
+  if (e.NODE_ENV === "production" && e.PUBLIC_BASE_URL && !servedSecurely(e.PUBLIC_BASE_URL)) {
+    throw new ConfigError(
+      `Configuration error: PUBLIC_BASE_URL must be an https URL in production (got ${JSON.stringify(e.PUBLIC_BASE_URL)})`,
+    );
+  }
   return Object.freeze({
     mode: e.NODE_ENV,
     telegram: { botToken: e.TELEGRAM_BOT_TOKEN, apiRoot: e.TELEGRAM_API_ROOT },
@@ -168,6 +173,16 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     encryptionKeys: e.ENCRYPTION_KEYS,
     logLevel: e.LOG_LEVEL,
   });
+}
+
+/**
+ * OAuth callbacks and webhook updates travel to PUBLIC_BASE_URL, so in production it must be
+ * https. A loopback address never leaves the machine (the end-to-end suite runs production
+ * mode that way); nobody outside could reach it anyway.
+ */
+function servedSecurely(url: string): boolean {
+  const { protocol, hostname } = new URL(url);
+  return protocol === "https:" || /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/.test(hostname);
 }
 
 function describeEnum(issue: z.core.$ZodIssue): string {

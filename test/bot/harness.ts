@@ -104,7 +104,13 @@ export async function startRunning(backend: TestBackend, mode: "polling" | "webh
   // so the webhook is made directly instead of through chooseDelivery(bot, PUBLIC_BASE_URL).
   const webhook = mode === "webhook" ? createWebhook(bot) : undefined;
   const polling = mode === "polling" ? chooseDelivery(bot, undefined) : undefined;
-  const app = createServer({ logger, connect, ping: () => database.ping(), ...(webhook ? { webhook } : {}) });
+  const app = createServer({
+    logger,
+    connect,
+    publicBaseUrl: undefined,
+    ping: () => database.ping(),
+    ...(webhook ? { webhook } : {}),
+  });
   const server = await listen(app, "127.0.0.1", 0);
   const baseUrl = server.url;
   await webhook?.register(baseUrl);

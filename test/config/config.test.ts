@@ -95,6 +95,23 @@ describe("configuration", () => {
     );
   });
 
+  it("refuses a plain-http public base URL in production, naming the variable", () => {
+    const production = { TELEGRAM_BOT_TOKEN: TOKEN, NODE_ENV: "production", ENCRYPTION_KEYS: `k1:${KEY}` };
+    expect(errorOf({ ...production, PUBLIC_BASE_URL: "http://bot.example.com" })).toBe(
+      'Configuration error: PUBLIC_BASE_URL must be an https URL in production (got "http://bot.example.com")',
+    );
+    expect(
+      loadConfig({ ...production, PUBLIC_BASE_URL: "https://bot.example.com/" }).http.publicBaseUrl,
+    ).toBe("https://bot.example.com");
+    // Loopback never leaves the machine (the end-to-end suite runs production mode like this).
+    expect(loadConfig({ ...production, PUBLIC_BASE_URL: "http://127.0.0.1:3000" }).http.publicBaseUrl).toBe(
+      "http://127.0.0.1:3000",
+    );
+    expect(
+      loadConfig({ TELEGRAM_BOT_TOKEN: TOKEN, PUBLIC_BASE_URL: "http://bot.example.com" }).http,
+    ).toMatchObject({ publicBaseUrl: "http://bot.example.com" });
+  });
+
   it("rejects a public base URL that is not http(s)", () => {
     expect(errorOf({ TELEGRAM_BOT_TOKEN: TOKEN, PUBLIC_BASE_URL: "ftp://example.com" })).toContain(
       "PUBLIC_BASE_URL must be an http(s) URL",
