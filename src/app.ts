@@ -13,13 +13,14 @@ import { BunqTransport } from "./bunq/transport.js";
 import type { Config } from "./config.js";
 import { DatabaseApiContextStore } from "./db/api-context-store.js";
 import { locationFromConfig, openDatabase } from "./db/client.js";
-import { loadKeyring } from "./db/keys.js";
+import { loadAuditPseudonymKey, loadKeyring } from "./db/keys.js";
 import { DatabaseProviderRegistrationStore } from "./db/provider-registration-store.js";
 import type { Logger } from "./logger.js";
 import { createServer } from "./server/index.js";
 import { listen } from "./server/listen.js";
 import { bunqOAuthAdapter } from "./services/connect/bunq-oauth-adapter.js";
 import { ConnectService } from "./services/connect/connect-service.js";
+import { AuditTrail } from "./services/audit.js";
 import { AccountsService } from "./services/banking/accounts.js";
 import { disconnect } from "./services/banking/disconnect.js";
 import { PaymentsService } from "./services/banking/payments.js";
@@ -35,6 +36,7 @@ export interface RunningApp {
 export async function startApp(config: Config, logger: Logger): Promise<RunningApp> {
   // Loaded first so a missing or malformed key stops start-up before anything is touched.
   const keyring = loadKeyring(config, logger);
+  const audit = new AuditTrail(loadAuditPseudonymKey(config, logger));
   const database = openDatabase(locationFromConfig(config.database));
   await database.migrate();
   logger.info({ backend: database.backend, bunqEnvironment: config.bunq.environment }, "database ready");
@@ -70,13 +72,14 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
   let connect: ConnectService;
   const banking = {
     accounts: new AccountsService(contexts),
-    payments: new PaymentsService(database.db, contexts),
-    requests: new RequestsService(database.db, contexts),
+    payments: new PaymentsService(database.db, contexts, audit),
+    requests: new RequestsService(database.db, contexts, audit),
     disconnect: (chatId: number) =>
       disconnect(
         {
           db: database.db,
           contexts,
+          audit,
           logger,
           callbackTarget: bunqCallbackUrl(config),
           chatKeys: (id) => [conversationKey(id)],
@@ -93,6 +96,7 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
   connect = new ConnectService({
     db: database.db,
     keyring,
+    audit,
     environment: config.bunq.environment,
     redirectUri: oauthCallbackUrl(config),
     contexts: contextStore,

@@ -23,7 +23,12 @@ const BUNQ_DEFAULT_URLS: Record<BunqEnvironment, { api: string; authorize: strin
 };
 
 /** Variables whose values must never be echoed back in an error message. */
-const SECRET_VARIABLES = new Set(["TELEGRAM_BOT_TOKEN", "ENCRYPTION_KEYS", "DATABASE_URL"]);
+const SECRET_VARIABLES = new Set([
+  "TELEGRAM_BOT_TOKEN",
+  "ENCRYPTION_KEYS",
+  "AUDIT_PSEUDONYM_KEY",
+  "DATABASE_URL",
+]);
 
 export class ConfigError extends Error {
   override readonly name = "ConfigError";
@@ -46,6 +51,19 @@ const encryptionKey = z.string().transform((entry, ctx) => {
     return z.NEVER;
   }
   return { id: match[1]!, key };
+});
+
+/** At least 256 bits, so the audit pseudonyms cannot be recomputed by guessing the key. */
+export const AUDIT_KEY_MIN_BYTES = 32;
+
+const auditPseudonymKey = z.string().transform((value, ctx) => {
+  const trimmed = value.trim();
+  const key = /^[A-Za-z0-9+/=_-]+$/.test(trimmed) ? Buffer.from(trimmed, "base64") : undefined;
+  if (!key || key.length < AUDIT_KEY_MIN_BYTES) {
+    ctx.addIssue({ code: "custom", message: `base64 of at least ${AUDIT_KEY_MIN_BYTES} random bytes` });
+    return z.NEVER;
+  }
+  return key;
 });
 
 const environmentSchema = z
@@ -85,6 +103,7 @@ const environmentSchema = z
         .transform((value) => value.split(",").filter((entry) => entry.trim() !== ""))
         .pipe(z.array(encryptionKey).min(1)),
     ),
+    AUDIT_PSEUDONYM_KEY: optional(auditPseudonymKey),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   })
   .strip();
@@ -113,6 +132,11 @@ export interface Config {
   readonly database: { readonly url?: string; readonly dataDir: string };
   /** Configured keys, newest last; undefined means "generate one for development". */
   readonly encryptionKeys?: readonly EncryptionKey[];
+  /**
+   * The HMAC key of audit pseudonyms; undefined means "generate one for development". Apart
+   * from ENCRYPTION_KEYS so that rotating those keeps old audit rows correlated.
+   */
+  readonly auditPseudonymKey?: Buffer;
   readonly logLevel: string;
 }
 
@@ -145,6 +169,11 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       "Configuration error: ENCRYPTION_KEYS is required in production (keyId:base64 of 32 random bytes)",
     );
   }
+  if (e.NODE_ENV === "production" && !e.AUDIT_PSEUDONYM_KEY) {
+    throw new ConfigError(
+      `Configuration error: AUDIT_PSEUDONYM_KEY is required in production (base64 of at least ${AUDIT_KEY_MIN_BYTES} random bytes)`,
+    );
+  }
   if (e.NODE_ENV === "production" && e.PUBLIC_BASE_URL && !servedSecurely(e.PUBLIC_BASE_URL)) {
     throw new ConfigError(
       `Configuration error: PUBLIC_BASE_URL must be an https URL in production (got ${JSON.stringify(e.PUBLIC_BASE_URL)})`,
@@ -171,6 +200,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     },
     database: { url: e.DATABASE_URL, dataDir: e.DATA_DIR },
     encryptionKeys: e.ENCRYPTION_KEYS,
+    auditPseudonymKey: e.AUDIT_PSEUDONYM_KEY,
     logLevel: e.LOG_LEVEL,
   });
 }

@@ -24,6 +24,7 @@ import { listen } from "../../src/server/listen.js";
 import type { BunqOAuth } from "../../src/services/connect/bunq-oauth-port.js";
 import { ConnectService } from "../../src/services/connect/connect-service.js";
 import { openMigrated, type TestBackend } from "../helpers/databases.js";
+import { testAuditTrail } from "../helpers/keys.js";
 
 export const GOOD_CODE = "good-code";
 export const ACCESS_TOKEN = "bunq-access-token-0123456789abcdef";
@@ -66,6 +67,7 @@ export async function startRunning(backend: TestBackend, mode: "polling" | "webh
   });
   let offset = 0;
   const keyring = new Keyring([{ id: "test", key: randomBytes(32) }]);
+  const audit = testAuditTrail();
   // /connect runs against a fake OAuth; the banking services exist but bunq is never reached.
   const contexts = new BunqContexts({
     db: database.db,
@@ -78,8 +80,8 @@ export async function startRunning(backend: TestBackend, mode: "polling" | "webh
   });
   const banking = {
     accounts: new AccountsService(contexts),
-    payments: new PaymentsService(database.db, contexts),
-    requests: new RequestsService(database.db, contexts),
+    payments: new PaymentsService(database.db, contexts, audit),
+    requests: new RequestsService(database.db, contexts, audit),
     disconnect: () => Promise.resolve({ bunqCleanedUp: true }),
   };
   const bot = createBot({
@@ -91,6 +93,7 @@ export async function startRunning(backend: TestBackend, mode: "polling" | "webh
   const connect = new ConnectService({
     db: database.db,
     keyring,
+    audit,
     oauth: fakeOAuth,
     environment: "sandbox",
     redirectUri: "http://127.0.0.1/oauth/callback",

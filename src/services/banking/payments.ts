@@ -15,7 +15,7 @@ import type { Money } from "../../bunq/money.js";
 import { createPayment } from "../../bunq/payments.js";
 import type { Database } from "../../db/client.js";
 import { paymentIntents } from "../../db/schema.js";
-import { audit, maskIdentifier } from "../audit.js";
+import { maskIdentifier, type AuditTrail } from "../audit.js";
 import { ConsentRevokedError, type BunqContexts } from "../bunq-contexts.js";
 
 export const CONFIRMATION_TTL_MS = 5 * 60_000;
@@ -50,6 +50,7 @@ export class PaymentsService {
   constructor(
     private readonly db: Database,
     private readonly contexts: BunqContexts,
+    private readonly audit: AuditTrail,
   ) {}
 
   /** Stores the payment the summary describes; the nonce goes into its Confirm button. */
@@ -89,7 +90,7 @@ export class PaymentsService {
     };
     const notSent = async (error: unknown) => {
       await this.#finish(nonce, "failed", undefined);
-      await audit(this.db, chatId, "payment.failed", summary);
+      await this.audit.record(this.db, chatId, "payment.failed", summary);
       return error;
     };
     let context: ApiContext;
@@ -151,7 +152,7 @@ export class PaymentsService {
           ? outcome.draftId
           : undefined;
     await this.#finish(nonce, status, bunqId);
-    await audit(
+    await this.audit.record(
       this.db,
       chatId,
       claimed.kind === "own_account" ? "payment.created" : "draft_payment.created",
@@ -176,7 +177,7 @@ export class PaymentsService {
       .where(eq(paymentIntents.status, "executing"))
       .returning();
     for (const intent of interrupted) {
-      await audit(this.db, intent.chatId, "payment.interrupted", {
+      await this.audit.record(this.db, intent.chatId, "payment.interrupted", {
         kind: intent.kind,
         amount: intent.amountMinor.toString(),
         currency: intent.currency,

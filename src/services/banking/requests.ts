@@ -7,7 +7,7 @@ import { createBunqMeTab, readBunqMeTab } from "../../bunq/bunqme-tabs.js";
 import type { Money } from "../../bunq/money.js";
 import { createRequestInquiry, readRequestInquiry } from "../../bunq/request-inquiries.js";
 import type { Database } from "../../db/client.js";
-import { audit, maskIdentifier } from "../audit.js";
+import { maskIdentifier, type AuditTrail } from "../audit.js";
 import type { BunqContexts } from "../bunq-contexts.js";
 
 export type MoneyRequestKind = "inquiry" | "tab";
@@ -24,6 +24,7 @@ export class RequestsService {
   constructor(
     private readonly db: Database,
     private readonly contexts: BunqContexts,
+    private readonly audit: AuditTrail,
   ) {}
 
   async create(
@@ -44,7 +45,7 @@ export class RequestsService {
           accountId: request.accountId,
           ...(await this.contexts.run(chatId, (context) => createBunqMeTab(context, request))),
         };
-    await audit(this.db, chatId, from ? "request_inquiry.created" : "bunqme_tab.created", {
+    await this.audit.record(this.db, chatId, from ? "request_inquiry.created" : "bunqme_tab.created", {
       accountId: request.accountId,
       amount: request.amount.minor.toString(),
       currency: request.amount.currency,
