@@ -23,6 +23,7 @@ export class DatabaseApiContextStore implements ApiContextStore {
       .from(bunqApiContexts)
       .where(eq(bunqApiContexts.principal, principal));
     if (!row) return undefined;
+    if (row.serverPublicKeyPem === null) throw new Error(`${principal}: no bunq server public key stored`);
     const open = (value: string, purpose: Purpose) =>
       this.keyring.decrypt(value, binding("bunqApiContexts", principal, purpose));
     const hasSession =
