@@ -2,19 +2,25 @@
  * Re-encrypts every secret under the newest key. Run after adding a key to ENCRYPTION_KEYS
  * (new key last); once it reports nothing left, the old key can be removed.
  *
+ * It also binds bunq server keys still stored in clear by an older version (run it once after
+ * upgrading): until then those API contexts are not trusted and would be made anew.
+ *
  * The bot may keep running meanwhile (a session renewed, a chat connecting), so each value is
  * written back with a compare-and-swap on the ciphertext that was read: a value someone
  * replaced in between is never overwritten with the re-encryption of its older self.
  */
-import { and, eq, getTableColumns, isNotNull, ne, sql } from "drizzle-orm";
+import { and, eq, getTableColumns, isNotNull, isNull, ne, sql } from "drizzle-orm";
 import type { PgColumn } from "drizzle-orm/pg-core";
 import type { Database } from "./client.js";
 import type { Keyring } from "./crypto.js";
-import { ENCRYPTED_COLUMNS, type EncryptedColumnGroup } from "./encrypted-columns.js";
+import { binding, ENCRYPTED_COLUMNS, type EncryptedColumnGroup } from "./encrypted-columns.js";
+import { bunqApiContexts } from "./schema.js";
 
 export interface RotationReport {
   /** Number of values re-encrypted, per `table.purpose`. */
   readonly reencrypted: Record<string, number>;
+  /** API contexts whose clear-text bunq server key was bound (an upgrade step, once). */
+  readonly legacyContextsBound: number;
 }
 
 /** Where a value is about to be written back, for `RotationOptions.beforeWrite`. */
@@ -40,6 +46,7 @@ export async function reencryptAll(
   keyring: Keyring,
   options: RotationOptions = {},
 ): Promise<RotationReport> {
+  const legacyContextsBound = await bindClearServerKeys(db, keyring);
   const reencrypted: Record<string, number> = {};
   const currentPrefix = `v1.${keyring.currentKeyId}.`;
   const isCurrent = (value: string) => value.startsWith(currentPrefix);
@@ -76,7 +83,31 @@ export async function reencryptAll(
       reencrypted[`${group.tableName}.${purpose}`] = count;
     }
   }
-  return { reencrypted };
+  return { reencrypted, legacyContextsBound };
+}
+
+/**
+ * Trusts each clear-text server key as it is now, so this is for the operator to run right
+ * after upgrading; the store itself never does it. Compare-and-swap as above.
+ */
+async function bindClearServerKeys(db: Database, keyring: Keyring): Promise<number> {
+  const { principal, serverPublicKeyPem: clear, serverPublicKeyEncrypted: bound } = bunqApiContexts;
+  const legacy = await db
+    .select({ principal, pem: clear })
+    .from(bunqApiContexts)
+    .where(and(isNull(bound), isNotNull(clear)));
+  let count = 0;
+  for (const row of legacy) {
+    if (row.pem === null) continue;
+    const envelope = keyring.encrypt(row.pem, binding("bunqApiContexts", row.principal, "server_public_key"));
+    const swapped = await db
+      .update(bunqApiContexts)
+      .set({ serverPublicKeyEncrypted: envelope, serverPublicKeyPem: null })
+      .where(and(eq(principal, row.principal), isNull(bound), eq(clear, row.pem)))
+      .returning({ principal });
+    count += swapped.length;
+  }
+  return count;
 }
 
 /** The schema's property name of a column, which drizzle's `set()` is keyed by. */

@@ -45,7 +45,7 @@ export const bunqApiContexts = pgTable("bunq_api_contexts", {
    * responses verify, so it is stored as an envelope bound to the row like the secrets.
    */
   serverPublicKeyEncrypted: text("server_public_key_encrypted"),
-  /** Clear-text form of rows written before the key was bound; never trusted, only bound by db:rotate-keys. */
+  /** Rows written before the key was bound have it here; never trusted, only bound by db:rotate-keys. */
   serverPublicKeyPem: text("server_public_key_pem"),
   deviceServerId: bigint("device_server_id", { mode: "number" }),
   sessionId: bigint("session_id", { mode: "number" }),

@@ -44,6 +44,7 @@ describe.each(testBackends)("key rotation on $name", (backend) => {
         row.secretEncrypted,
         row.privateKeyEncrypted,
         row.installationTokenEncrypted,
+        row.serverPublicKeyEncrypted!,
       ]),
       ...connections.map((row) => row.accessTokenEncrypted),
     ].map((envelope) => Keyring.keyIdOf(envelope)!);
@@ -61,6 +62,7 @@ describe.each(testBackends)("key rotation on $name", (backend) => {
     const report = await reencryptAll(handle.db, new Keyring([oldKey, newKey]));
     expect(report.reencrypted["bunq_api_contexts.secret"]).toBe(1);
     expect(report.reencrypted["bunq_connections.access_token"]).toBe(1);
+    expect(report.reencrypted["bunq_api_contexts.server_public_key"]).toBe(1);
     expect(new Set(await keyIds())).toEqual(new Set(["2026"]));
     const newOnly = new Keyring([newKey]);
     expect((await new DatabaseApiContextStore(handle.db, newOnly).load("provider"))?.privateKeyPem).toBe(
@@ -128,5 +130,40 @@ describe.each(testBackends)("key rotation while the bot writes, on $name", (back
     expect(reconnect.writes).toEqual(["5"]);
     expect(await storedToken()).toEqual({ keyId: "2026", token: "token-from-reconnect" });
     expect(report.reencrypted["bunq_connections.access_token"]).toBe(1);
+  });
+});
+
+describe.each(testBackends)("binding server keys stored in clear, on $name", (backend) => {
+  let handle: DatabaseHandle;
+  const keyring = new Keyring([randomKey("k1")]);
+  beforeAll(async () => {
+    handle = await openMigrated(backend);
+  });
+  afterAll(async () => handle.close());
+
+  it("binds a context written before server keys were bound, after which it loads again", async () => {
+    const store = new DatabaseApiContextStore(handle.db, keyring);
+    await store.save({
+      principal: "provider",
+      environment: "sandbox",
+      secret: "provider-api-key",
+      privateKeyPem: "private",
+      publicKeyPem: "public",
+      installationToken: "installation",
+      serverPublicKeyPem: "bunq's server key",
+      deviceServerId: 3,
+    });
+    // What an older version left: the server key in clear only.
+    await handle.db
+      .update(bunqApiContexts)
+      .set({ serverPublicKeyEncrypted: null, serverPublicKeyPem: "bunq's server key" });
+    expect(await store.load("provider")).toBeUndefined();
+
+    const report = await reencryptAll(handle.db, keyring);
+    expect(report.legacyContextsBound).toBe(1);
+    expect((await store.load("provider"))?.serverPublicKeyPem).toBe("bunq's server key");
+    const [row] = await handle.db.select().from(bunqApiContexts);
+    expect(row?.serverPublicKeyPem).toBeNull();
+    expect((await reencryptAll(handle.db, keyring)).legacyContextsBound).toBe(0);
   });
 });
