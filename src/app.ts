@@ -16,13 +16,14 @@ import { BunqTransport } from "./bunq/transport.js";
 import type { Config } from "./config.js";
 import { DatabaseApiContextStore } from "./db/api-context-store.js";
 import { locationFromConfig, openDatabase, type DatabaseHandle } from "./db/client.js";
-import { loadKeyring } from "./db/keys.js";
+import { loadAuditPseudonymKey, loadKeyring } from "./db/keys.js";
 import { DatabaseProviderRegistrationStore } from "./db/provider-registration-store.js";
 import type { Logger } from "./logger.js";
 import { createServer } from "./server/index.js";
 import { listen } from "./server/listen.js";
 import { bunqOAuthAdapter } from "./services/connect/bunq-oauth-adapter.js";
 import { ConnectService } from "./services/connect/connect-service.js";
+import { AuditTrail } from "./services/audit.js";
 import { AccountsService } from "./services/banking/accounts.js";
 import { disconnect } from "./services/banking/disconnect.js";
 import { IntentStore } from "./services/banking/intents.js";
@@ -61,6 +62,7 @@ async function start(
 ): Promise<RunningApp> {
   // Loaded first so a missing or malformed key stops start-up before anything is touched.
   const keyring = loadKeyring(config, logger);
+  const audit = new AuditTrail(loadAuditPseudonymKey(config, logger));
   const database = openDatabase(locationFromConfig(config.database));
   stops.push(() => database.close());
   await database.migrate();
@@ -104,6 +106,7 @@ async function start(
     intents: new IntentStore(database.db, 2 * config.bunq.requestTimeoutMs + 2_000),
     contexts,
     writes,
+    audit,
     logger,
   });
   const banking = {
@@ -115,6 +118,7 @@ async function start(
         {
           db: database.db,
           contexts,
+          audit,
           logger,
           callbackTarget: bunqCallbackUrl(config),
           chatKeys: (id) => [conversationKey(id)],
@@ -131,6 +135,7 @@ async function start(
   connect = new ConnectService({
     db: database.db,
     keyring,
+    audit,
     environment: config.bunq.environment,
     redirectUri: oauthCallbackUrl(config),
     contexts: contextStore,
@@ -169,6 +174,7 @@ async function start(
     createServer({
       logger,
       connect,
+      publicBaseUrl: config.http.publicBaseUrl,
       ping: () => database.ping(),
       ...(delivery.webhook ? { webhook: delivery.webhook } : {}),
     }),

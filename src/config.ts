@@ -23,7 +23,12 @@ const BUNQ_DEFAULT_URLS: Record<BunqEnvironment, { api: string; authorize: strin
 };
 
 /** Variables whose values must never be echoed back in an error message. */
-const SECRET_VARIABLES = new Set(["TELEGRAM_BOT_TOKEN", "ENCRYPTION_KEYS", "DATABASE_URL"]);
+const SECRET_VARIABLES = new Set([
+  "TELEGRAM_BOT_TOKEN",
+  "ENCRYPTION_KEYS",
+  "AUDIT_PSEUDONYM_KEY",
+  "DATABASE_URL",
+]);
 
 export class ConfigError extends Error {
   override readonly name = "ConfigError";
@@ -53,6 +58,19 @@ const seconds = (min: number, max: number) =>
     .number({ error: `a number of seconds from ${min} to ${max}` })
     .min(min, `a number of seconds from ${min} to ${max}`)
     .max(max, `a number of seconds from ${min} to ${max}`);
+
+/** At least 256 bits, so the audit pseudonyms cannot be recomputed by guessing the key. */
+export const AUDIT_KEY_MIN_BYTES = 32;
+
+const auditPseudonymKey = z.string().transform((value, ctx) => {
+  const trimmed = value.trim();
+  const key = /^[A-Za-z0-9+/=_-]+$/.test(trimmed) ? Buffer.from(trimmed, "base64") : undefined;
+  if (!key || key.length < AUDIT_KEY_MIN_BYTES) {
+    ctx.addIssue({ code: "custom", message: `base64 of at least ${AUDIT_KEY_MIN_BYTES} random bytes` });
+    return z.NEVER;
+  }
+  return key;
+});
 
 const environmentSchema = z
   .object({
@@ -96,6 +114,7 @@ const environmentSchema = z
     UPDATE_LEASE_SECONDS: seconds(1, 600).default(30),
     RECONCILE_INTERVAL_SECONDS: seconds(1, 3600).default(30),
     FAULT_INJECTION: z.enum(["0", "1"]).default("0"),
+    AUDIT_PSEUDONYM_KEY: optional(auditPseudonymKey),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   })
   .strip();
@@ -126,6 +145,11 @@ export interface Config {
   readonly database: { readonly url?: string; readonly dataDir: string };
   /** Configured keys, newest last; undefined means "generate one for development". */
   readonly encryptionKeys?: readonly EncryptionKey[];
+  /**
+   * The HMAC key of audit pseudonyms; undefined means "generate one for development". Apart
+   * from ENCRYPTION_KEYS so that rotating those keeps old audit rows correlated.
+   */
+  readonly auditPseudonymKey?: Buffer;
   readonly logLevel: string;
   readonly runtime: {
     /** How long SIGTERM waits for updates in hand before the process stops anyway. */
@@ -173,6 +197,16 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       "Configuration error: ENCRYPTION_KEYS is required in production (keyId:base64 of 32 random bytes)",
     );
   }
+  if (e.NODE_ENV === "production" && !e.AUDIT_PSEUDONYM_KEY) {
+    throw new ConfigError(
+      `Configuration error: AUDIT_PSEUDONYM_KEY is required in production (base64 of at least ${AUDIT_KEY_MIN_BYTES} random bytes)`,
+    );
+  }
+  if (e.NODE_ENV === "production" && e.PUBLIC_BASE_URL && !servedSecurely(e.PUBLIC_BASE_URL)) {
+    throw new ConfigError(
+      `Configuration error: PUBLIC_BASE_URL must be an https URL in production (got ${JSON.stringify(e.PUBLIC_BASE_URL)})`,
+    );
+  }
   return Object.freeze({
     mode: e.NODE_ENV,
     telegram: { botToken: e.TELEGRAM_BOT_TOKEN, apiRoot: e.TELEGRAM_API_ROOT },
@@ -195,6 +229,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     },
     database: { url: e.DATABASE_URL, dataDir: e.DATA_DIR },
     encryptionKeys: e.ENCRYPTION_KEYS,
+    auditPseudonymKey: e.AUDIT_PSEUDONYM_KEY,
     logLevel: e.LOG_LEVEL,
     runtime: {
       shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_SECONDS * 1000,
@@ -203,6 +238,16 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       faultInjection: e.FAULT_INJECTION === "1",
     },
   });
+}
+
+/**
+ * OAuth callbacks and webhook updates travel to PUBLIC_BASE_URL, so in production it must be
+ * https. A loopback address never leaves the machine (the end-to-end suite runs production
+ * mode that way); nobody outside could reach it anyway.
+ */
+function servedSecurely(url: string): boolean {
+  const { protocol, hostname } = new URL(url);
+  return protocol === "https:" || /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/.test(hostname);
 }
 
 function describeEnum(issue: z.core.$ZodIssue): string {

@@ -3,6 +3,10 @@
  * sensitive key is masked wherever it is nested, and strings (including Error messages and
  * stacks) are scrubbed of things that look like tokens, keys or OAuth codes. A secret that
  * reaches a log call by accident is therefore still not written.
+ *
+ * Database errors are a special case: drizzle and the Postgres drivers put the failed query's
+ * parameters (IBANs, names, message text) into the error's fields and message, and Postgres's
+ * `detail` repeats row values. None of that reaches a log; the error's kind and code do.
  */
 import { pino, type Logger, type DestinationStream } from "pino";
 
@@ -23,9 +27,37 @@ const SECRET_PATTERNS: readonly RegExp[] = [
   /\b[A-Za-z0-9+/_-]{40,}={0,2}/g, // long base64 blobs (keys, ciphertexts)
 ];
 
+/**
+ * drizzle's "Failed query: <sql>\nparams: <values>", up to the stack frames or the end. The
+ * values may contain newlines, so everything up to the first stack frame goes.
+ */
+const FAILED_QUERY = /Failed query: [\s\S]*?(?=\n\s*at\s|$)/g;
+const QUERY_WITHHELD = "Failed query: [query and parameters withheld]";
+
+/** Fields of database errors that carry query text, parameter values or row values. */
+const QUERY_FIELDS = new Set([
+  "query",
+  "params",
+  "parameters",
+  "args",
+  "detail",
+  "internalQuery",
+  "queryOptions",
+]);
+
+/**
+ * An error's `code` is normally its kind, which the "code" rule for OAuth codes would mask:
+ * a Postgres SQLSTATE (23505), a Node or undici code (ECONNRESET, UND_ERR_SOCKET) or an OAuth
+ * error (invalid_grant). An authorization code looks like none of these.
+ */
+const ERROR_CODE = /^(?:[0-9A-Z]{5}|E[A-Z]{3,}|[A-Z]+(?:_[A-Z0-9]+)+|[a-z]+(?:_[a-z]+)+)$/;
+
+/** Where errors are logged; objects under these keys are treated as errors even when plain. */
+const ERROR_KEYS = new Set(["err", "error", "cause"]);
+
 /** Removes anything that looks like a secret from a string. */
 export function redactSecrets(text: string): string {
-  let result = text;
+  let result = text.replace(FAILED_QUERY, QUERY_WITHHELD);
   for (const pattern of SECRET_PATTERNS) {
     result = result.replace(pattern, (match, prefix: unknown) =>
       typeof prefix === "string" && match.startsWith(prefix) ? `${prefix}${MASK}` : MASK,
@@ -39,24 +71,39 @@ function isSensitiveKey(key: string): boolean {
   return SENSITIVE_KEY.test(key.replace(/([a-z])([A-Z])/g, "$1_$2"));
 }
 
-/** Deep copy of a value with sensitive keys masked and strings scrubbed. */
-export function redactValue(value: unknown, seen = new WeakSet<object>()): unknown {
+/**
+ * Deep copy of a value with sensitive keys masked and strings scrubbed. `asError` marks a
+ * value logged as an error (an Error, or anything under `err`, `error` or `cause`), whose
+ * query fields are left out.
+ */
+export function redactValue(value: unknown, seen = new WeakSet<object>(), asError = false): unknown {
   if (typeof value === "string") return redactSecrets(value);
   if (typeof value !== "object" || value === null) return value;
   if (seen.has(value)) return "[circular]";
   seen.add(value);
   if (Buffer.isBuffer(value) || ArrayBuffer.isView(value)) return `[${value.byteLength} bytes]`;
   if (value instanceof Error) {
-    const plain: Record<string, unknown> = { type: value.name, message: value.message, stack: value.stack };
+    // DrizzleQueryError keeps the generic name "Error"; its class says what kind of failure it was.
+    const type = value.name === "Error" ? value.constructor.name : value.name;
+    const plain: Record<string, unknown> = { type, message: value.message, stack: value.stack };
     for (const [key, inner] of Object.entries(value)) plain[key] = inner;
     if (value.cause !== undefined) plain.cause = value.cause;
-    return redactValue(plain, seen);
+    // The stack repeats the message, whose parameters may span lines the pattern cannot bound.
+    if (typeof plain.stack === "string" && value.message) {
+      const redacted = redactSecrets(value.message);
+      plain.stack = plain.stack.replace(value.message, () => redacted);
+    }
+    return redactValue(plain, seen, true);
   }
-  if (Array.isArray(value)) return value.map((item) => redactValue(item, seen));
+  if (Array.isArray(value)) return value.map((item) => redactValue(item, seen, asError));
   const result: Record<string, unknown> = {};
   for (const [key, inner] of Object.entries(value)) {
+    if (asError && QUERY_FIELDS.has(key)) continue;
+    const errorCode = asError && key === "code" && typeof inner === "string" && ERROR_CODE.test(inner);
     result[key] =
-      isSensitiveKey(key) && inner !== null && inner !== undefined ? MASK : redactValue(inner, seen);
+      isSensitiveKey(key) && !errorCode && inner !== null && inner !== undefined
+        ? MASK
+        : redactValue(inner, seen, ERROR_KEYS.has(key));
   }
   return result;
 }
@@ -78,7 +125,11 @@ export function createLogger(options: LoggerOptions): Logger {
     {
       level: options.level,
       formatters: { log: (object) => redactValue(object) as Record<string, unknown> },
-      serializers: { err: (error: unknown) => redactValue(error) },
+      serializers: {
+        err: (error: unknown) => redactValue(error, undefined, true),
+        // pino takes the message of an Error logged on its own (`logger.error(err)`) after the hook below.
+        msg: (message: unknown) => (typeof message === "string" ? redactSecrets(message) : message),
+      },
       hooks: {
         // Messages are scrubbed too: `logger.info(\`token ${token}\`)` must not leak.
         logMethod(args, method) {

@@ -71,6 +71,16 @@ export class NetworkError extends BunqError {
   override name = "NetworkError";
 }
 
+/** No complete answer within the time allowed; like any network failure, the outcome is unknown. */
+export class TimeoutError extends NetworkError {
+  override name = "TimeoutError";
+}
+
+/** An answer larger than any the endpoint documents; it was not read to the end. */
+export class ResponseTooLargeError extends BunqError {
+  override name = "ResponseTooLargeError";
+}
+
 /**
  * A money-moving request failed in a way that leaves its outcome unknown (timeout, 5xx) and
  * the follow-up check could not settle it. Never retried automatically.

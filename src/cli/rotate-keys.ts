@@ -9,8 +9,11 @@ await runCommand(async (config, logger) => {
   const database = openDatabase(locationFromConfig(config.database));
   try {
     await database.migrate();
-    const { reencrypted } = await reencryptAll(database.db, keyring);
-    logger.info({ keyId: keyring.currentKeyId, reencrypted }, "secrets re-encrypted under the newest key");
+    const { reencrypted, legacyContextsBound } = await reencryptAll(database.db, keyring);
+    logger.info(
+      { keyId: keyring.currentKeyId, reencrypted, legacyContextsBound },
+      "secrets re-encrypted under the newest key",
+    );
   } finally {
     await database.close();
   }

@@ -1,6 +1,8 @@
 /**
  * The database implementation of the bunq client's ApiContextStore. Every secret column is
  * encrypted and bound to its principal, so a context copied to another row cannot be used.
+ * bunq's server public key is not secret but is bound the same way: whoever could swap it
+ * could make forged bunq responses verify.
  */
 import { eq } from "drizzle-orm";
 import type { ApiContextState, ApiContextStore, Principal } from "../bunq/context-store.js";
@@ -9,7 +11,7 @@ import type { Keyring } from "./crypto.js";
 import { binding } from "./encrypted-columns.js";
 import { bunqApiContexts } from "./schema.js";
 
-type Purpose = "secret" | "private_key" | "installation_token" | "session_token";
+type Purpose = "secret" | "private_key" | "installation_token" | "session_token" | "server_public_key";
 
 export class DatabaseApiContextStore implements ApiContextStore {
   constructor(
@@ -23,6 +25,9 @@ export class DatabaseApiContextStore implements ApiContextStore {
       .from(bunqApiContexts)
       .where(eq(bunqApiContexts.principal, principal));
     if (!row) return undefined;
+    // A server key in clear (a row from before keys were bound, or one edited to look like it)
+    // is never trusted: the context is made anew. `npm run db:rotate-keys` binds old rows.
+    if (row.serverPublicKeyEncrypted === null) return undefined;
     const open = (value: string, purpose: Purpose) =>
       this.keyring.decrypt(value, binding("bunqApiContexts", principal, purpose));
     const hasSession =
@@ -37,7 +42,7 @@ export class DatabaseApiContextStore implements ApiContextStore {
       privateKeyPem: open(row.privateKeyEncrypted, "private_key"),
       publicKeyPem: row.publicKeyPem,
       installationToken: open(row.installationTokenEncrypted, "installation_token"),
-      serverPublicKeyPem: row.serverPublicKeyPem,
+      serverPublicKeyPem: open(row.serverPublicKeyEncrypted, "server_public_key"),
       deviceServerId: row.deviceServerId ?? undefined,
       session: hasSession
         ? {
@@ -59,7 +64,8 @@ export class DatabaseApiContextStore implements ApiContextStore {
       privateKeyEncrypted: seal(state.privateKeyPem, "private_key"),
       publicKeyPem: state.publicKeyPem,
       installationTokenEncrypted: seal(state.installationToken, "installation_token"),
-      serverPublicKeyPem: state.serverPublicKeyPem,
+      serverPublicKeyEncrypted: seal(state.serverPublicKeyPem, "server_public_key"),
+      serverPublicKeyPem: null,
       deviceServerId: state.deviceServerId ?? null,
       sessionId: state.session?.id ?? null,
       sessionTokenEncrypted: state.session ? seal(state.session.token, "session_token") : null,

@@ -24,6 +24,8 @@ export interface Binding {
 }
 
 const VERSION = "v1";
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
 
 function associatedData(binding: Binding): Buffer {
   return Buffer.from(JSON.stringify([binding.table, binding.row, binding.purpose]), "utf8");
@@ -50,8 +52,8 @@ export class Keyring {
   }
 
   encrypt(plaintext: string, binding: Binding): string {
-    const iv = randomBytes(12);
-    const cipher = createCipheriv("aes-256-gcm", this.#newest.key, iv);
+    const iv = randomBytes(IV_BYTES);
+    const cipher = createCipheriv("aes-256-gcm", this.#newest.key, iv, { authTagLength: TAG_BYTES });
     cipher.setAAD(associatedData(binding));
     const ciphertext = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
     const parts = [iv, ciphertext, cipher.getAuthTag()].map((part) => part.toString("base64url"));
@@ -66,10 +68,18 @@ export class Keyring {
     }
     const key = this.#keys.get(keyId);
     if (!key) throw new DecryptionError(`${where}: encrypted with unknown key id "${keyId}"`);
+    const tagBytes = Buffer.from(tag, "base64url");
+    // Node accepts a GCM tag as short as 4 bytes unless told otherwise, and a short tag is
+    // far easier to forge; ours are always 16, so anything else is not one of ours.
+    if (tagBytes.length !== TAG_BYTES) {
+      throw new DecryptionError(`${where}: authentication tag is not ${TAG_BYTES} bytes (tampered with)`);
+    }
     try {
-      const decipher = createDecipheriv("aes-256-gcm", key, Buffer.from(iv, "base64url"));
+      const decipher = createDecipheriv("aes-256-gcm", key, Buffer.from(iv, "base64url"), {
+        authTagLength: TAG_BYTES,
+      });
       decipher.setAAD(associatedData(binding));
-      decipher.setAuthTag(Buffer.from(tag, "base64url"));
+      decipher.setAuthTag(tagBytes);
       return Buffer.concat([
         decipher.update(Buffer.from(ciphertext, "base64url")),
         decipher.final(),

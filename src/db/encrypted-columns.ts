@@ -24,6 +24,7 @@ export const ENCRYPTED_COLUMNS = {
       private_key: bunqApiContexts.privateKeyEncrypted,
       installation_token: bunqApiContexts.installationTokenEncrypted,
       session_token: bunqApiContexts.sessionTokenEncrypted,
+      server_public_key: bunqApiContexts.serverPublicKeyEncrypted,
     },
   },
   bunqConnections: {

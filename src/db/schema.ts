@@ -40,7 +40,13 @@ export const bunqApiContexts = pgTable("bunq_api_contexts", {
   privateKeyEncrypted: text("private_key_encrypted").notNull(),
   publicKeyPem: text("public_key_pem").notNull(),
   installationTokenEncrypted: text("installation_token_encrypted").notNull(),
-  serverPublicKeyPem: text("server_public_key_pem").notNull(),
+  /**
+   * bunq's key for verifying its responses. Not secret, but a swapped key would let forged
+   * responses verify, so it is stored as an envelope bound to the row like the secrets.
+   */
+  serverPublicKeyEncrypted: text("server_public_key_encrypted"),
+  /** Rows written before the key was bound have it here; never trusted, only bound by db:rotate-keys. */
+  serverPublicKeyPem: text("server_public_key_pem"),
   deviceServerId: bigint("device_server_id", { mode: "number" }),
   sessionId: bigint("session_id", { mode: "number" }),
   sessionTokenEncrypted: text("session_token_encrypted"),

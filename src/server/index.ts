@@ -7,12 +7,14 @@ import type { Logger } from "../logger.js";
 import type { ConnectService } from "../services/connect/connect-service.js";
 import { oauthRoutes } from "./oauth-routes.js";
 import { requestLog } from "./request-log.js";
-import { securityHeaders } from "./security-headers.js";
+import { securityHeaders, strictTransportSecurity } from "./security-headers.js";
 import { messagePage } from "./pages.js";
 
 export interface ServerDeps {
   logger: Logger;
   connect: ConnectService;
+  /** PUBLIC_BASE_URL; when https, responses carry Strict-Transport-Security. */
+  publicBaseUrl: string | undefined;
   /** Resolves when the database answers. */
   ping(): Promise<void>;
   /** The Telegram webhook route (bot/updates/webhook.ts), in webhook mode. */
@@ -25,6 +27,7 @@ export function createServer(deps: ServerDeps): Express {
   app.set("trust proxy", false);
   app.use(requestLog(deps.logger));
   app.use(securityHeaders);
+  if (deps.publicBaseUrl?.startsWith("https://")) app.use(strictTransportSecurity);
 
   app.get("/healthz", async (_req, res) => {
     try {

@@ -31,3 +31,15 @@ export const noReferrer: RequestHandler = (_req, res, next) => {
   res.setHeader("Cache-Control", "no-store");
   next();
 };
+
+export const STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains";
+
+/**
+ * Once a browser has seen our https address, it never tries plain http for it again, so a
+ * network attacker cannot strip TLS from the OAuth pages. Only sent when the public URL is
+ * https: over http browsers ignore it, and on a dev machine it would pin localhost to https.
+ */
+export const strictTransportSecurity: RequestHandler = (_req, res, next) => {
+  res.setHeader("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY);
+  next();
+};

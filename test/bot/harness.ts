@@ -28,6 +28,7 @@ import { ConnectService } from "../../src/services/connect/connect-service.js";
 import { UpdateInbox } from "../../src/services/update-inbox.js";
 import { WriteBehind } from "../../src/services/write-behind.js";
 import { openMigrated, type TestBackend } from "../helpers/databases.js";
+import { testAuditTrail } from "../helpers/keys.js";
 
 export const GOOD_CODE = "good-code";
 export const ACCESS_TOKEN = "bunq-access-token-0123456789abcdef";
@@ -70,6 +71,7 @@ export async function startRunning(backend: TestBackend, mode: "polling" | "webh
   });
   let offset = 0;
   const keyring = new Keyring([{ id: "test", key: randomBytes(32) }]);
+  const audit = testAuditTrail();
   // /connect runs against a fake OAuth; the banking services exist but bunq is never reached.
   const contexts = new BunqContexts({
     db: database.db,
@@ -85,6 +87,7 @@ export async function startRunning(backend: TestBackend, mode: "polling" | "webh
     intents: new IntentStore(database.db, 10_000),
     contexts,
     writes,
+    audit,
     logger,
   });
   const banking = {
@@ -102,6 +105,7 @@ export async function startRunning(backend: TestBackend, mode: "polling" | "webh
   const connect = new ConnectService({
     db: database.db,
     keyring,
+    audit,
     oauth: fakeOAuth,
     environment: "sandbox",
     redirectUri: "http://127.0.0.1/oauth/callback",
@@ -124,7 +128,13 @@ export async function startRunning(backend: TestBackend, mode: "polling" | "webh
     },
   });
   const { webhook } = delivery;
-  const app = createServer({ logger, connect, ping: () => database.ping(), ...(webhook ? { webhook } : {}) });
+  const app = createServer({
+    logger,
+    connect,
+    publicBaseUrl: undefined,
+    ping: () => database.ping(),
+    ...(webhook ? { webhook } : {}),
+  });
   const server = await listen(app, "127.0.0.1", 0);
   baseUrl = server.url;
   await bot.init();

@@ -95,6 +95,47 @@ describe("configuration", () => {
     );
   });
 
+  it("requires AUDIT_PSEUDONYM_KEY in production, at least 32 bytes, never echoing it", () => {
+    const production = { TELEGRAM_BOT_TOKEN: TOKEN, NODE_ENV: "production", ENCRYPTION_KEYS: `k1:${KEY}` };
+    expect(errorOf(production)).toBe(
+      "Configuration error: AUDIT_PSEUDONYM_KEY is required in production (base64 of at least 32 random bytes)",
+    );
+    const short = Buffer.alloc(16, 9).toString("base64");
+    const message = errorOf({ ...production, AUDIT_PSEUDONYM_KEY: short });
+    expect(message).toBe(
+      "Configuration error: AUDIT_PSEUDONYM_KEY must be base64 of at least 32 random bytes",
+    );
+    expect(message).not.toContain(short);
+    const long = Buffer.alloc(48, 5);
+    expect(
+      loadConfig({ ...production, AUDIT_PSEUDONYM_KEY: long.toString("base64") }).auditPseudonymKey,
+    ).toEqual(long);
+    // Development generates one (see keys.test.ts).
+    expect(loadConfig({ TELEGRAM_BOT_TOKEN: TOKEN }).auditPseudonymKey).toBeUndefined();
+  });
+
+  it("refuses a plain-http public base URL in production, naming the variable", () => {
+    const production = {
+      TELEGRAM_BOT_TOKEN: TOKEN,
+      NODE_ENV: "production",
+      ENCRYPTION_KEYS: `k1:${KEY}`,
+      AUDIT_PSEUDONYM_KEY: KEY,
+    };
+    expect(errorOf({ ...production, PUBLIC_BASE_URL: "http://bot.example.com" })).toBe(
+      'Configuration error: PUBLIC_BASE_URL must be an https URL in production (got "http://bot.example.com")',
+    );
+    expect(
+      loadConfig({ ...production, PUBLIC_BASE_URL: "https://bot.example.com/" }).http.publicBaseUrl,
+    ).toBe("https://bot.example.com");
+    // Loopback never leaves the machine (the end-to-end suite runs production mode like this).
+    expect(loadConfig({ ...production, PUBLIC_BASE_URL: "http://127.0.0.1:3000" }).http.publicBaseUrl).toBe(
+      "http://127.0.0.1:3000",
+    );
+    expect(
+      loadConfig({ TELEGRAM_BOT_TOKEN: TOKEN, PUBLIC_BASE_URL: "http://bot.example.com" }).http,
+    ).toMatchObject({ publicBaseUrl: "http://bot.example.com" });
+  });
+
   it("rejects a public base URL that is not http(s)", () => {
     expect(errorOf({ TELEGRAM_BOT_TOKEN: TOKEN, PUBLIC_BASE_URL: "ftp://example.com" })).toContain(
       "PUBLIC_BASE_URL must be an http(s) URL",

@@ -1,5 +1,5 @@
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { ApiContextState } from "../../src/bunq/context-store.js";
 import { DatabaseApiContextStore } from "../../src/db/api-context-store.js";
 import type { DatabaseHandle } from "../../src/db/client.js";
@@ -54,6 +54,16 @@ describe.each(testBackends)("API context store on $name", (backend) => {
     expect(row?.publicKeyPem).toBe(state.publicKeyPem);
   });
 
+  it("keeps bunq's server key only bound to its row", async () => {
+    const [row] = await handle.db
+      .select()
+      .from(bunqApiContexts)
+      .where(eq(bunqApiContexts.principal, "connection:42"));
+    expect(row?.serverPublicKeyPem).toBeNull();
+    expect(row?.serverPublicKeyEncrypted).toMatch(/^v1\.k1\./);
+    expect(row?.serverPublicKeyEncrypted).not.toContain("SERVER");
+  });
+
   it("refuses a context whose ciphertexts were copied to another principal", async () => {
     const [row] = await handle.db
       .select()
@@ -69,5 +79,44 @@ describe.each(testBackends)("API context store on $name", (backend) => {
     const store = new DatabaseApiContextStore(handle.db, keyring);
     await store.delete("connection:42");
     expect(await store.load("connection:42")).toBeUndefined();
+  });
+
+  describe("a row whose server key was edited", () => {
+    const FORGED = "-----BEGIN PUBLIC KEY-----\nFORGED\n-----END PUBLIC KEY-----\n";
+    const other: ApiContextState = {
+      ...state,
+      principal: "connection:43",
+      serverPublicKeyPem: "-----BEGIN PUBLIC KEY-----\nOTHER\n-----END PUBLIC KEY-----\n",
+    };
+    const store = () => new DatabaseApiContextStore(handle.db, keyring);
+    const edit = (set: Partial<typeof bunqApiContexts.$inferInsert>) =>
+      handle.db.update(bunqApiContexts).set(set).where(eq(bunqApiContexts.principal, "connection:42"));
+    const stored = async (principal: string) =>
+      (await handle.db.select().from(bunqApiContexts).where(eq(bunqApiContexts.principal, principal)))[0]!;
+
+    beforeEach(async () => {
+      await store().save(state);
+      await store().save(other);
+    });
+
+    it("fails to load when another PEM is written over it", async () => {
+      await edit({ serverPublicKeyEncrypted: FORGED });
+      await expect(store().load("connection:42")).rejects.toThrow(DecryptionError);
+    });
+
+    it("fails to load when another row's server key envelope is copied in", async () => {
+      await edit({ serverPublicKeyEncrypted: (await stored("connection:43")).serverPublicKeyEncrypted });
+      await expect(store().load("connection:42")).rejects.toThrow(DecryptionError);
+    });
+
+    it("fails to load when another of its own envelopes is copied in", async () => {
+      await edit({ serverPublicKeyEncrypted: (await stored("connection:42")).installationTokenEncrypted });
+      await expect(store().load("connection:42")).rejects.toThrow(DecryptionError);
+    });
+
+    it("is not trusted in clear: the context counts as missing and is made anew", async () => {
+      await edit({ serverPublicKeyEncrypted: null, serverPublicKeyPem: FORGED });
+      expect(await store().load("connection:42")).toBeUndefined();
+    });
   });
 });

@@ -66,3 +66,25 @@ describe("secrets at rest", () => {
     expect.assertions(2);
   });
 });
+
+describe("authentication tag length", () => {
+  function withTag(envelope: string, tag: (full: Buffer) => Buffer): string {
+    const parts = envelope.split(".");
+    parts[4] = tag(Buffer.from(parts[4]!, "base64url")).toString("base64url");
+    return parts.join(".");
+  }
+
+  it.each([4, 15])("refuses a tag truncated to %i bytes", (length) => {
+    const keyring = testKeyring("k1");
+    const truncated = withTag(keyring.encrypt("secret value", where), (full) => full.subarray(0, length));
+    expect(() => keyring.decrypt(truncated, where)).toThrow(DecryptionError);
+  });
+
+  it("refuses a tag longer than 16 bytes", () => {
+    const keyring = testKeyring("k1");
+    const padded = withTag(keyring.encrypt("secret value", where), (full) =>
+      Buffer.concat([full, Buffer.alloc(1)]),
+    );
+    expect(() => keyring.decrypt(padded, where)).toThrow(DecryptionError);
+  });
+});

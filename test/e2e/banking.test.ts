@@ -16,7 +16,6 @@ import {
 } from "../../src/db/schema.js";
 import type { TranscriptMessage } from "../../src/emulator/telegram/control-client.js";
 import { GROUP_EXPLANATION } from "../../src/bot/filters/private-chat.js";
-import { pseudonym } from "../../src/services/audit.js";
 import { decodeQr } from "../helpers/qr.js";
 import { people, until } from "./people.js";
 import { startStack, type Delivery, type Stack } from "./stack.js";
@@ -180,7 +179,7 @@ describe.each<Delivery>(["polling", "webhook"])("banking commands end to end, %s
         audits: await db
           .select()
           .from(auditLog)
-          .where(eq(auditLog.subject, pseudonym(p.user.id))),
+          .where(eq(auditLog.subject, stack.audit.pseudonym(p.user.id))),
       }));
       expect(intents.map((i) => i.status)).toEqual(["completed"]);
       const paid = audits.filter((a) => a.action === "payment.created");
@@ -450,7 +449,7 @@ describe.each<Delivery>(["polling", "webhook"])("banking commands end to end, %s
         db
           .select()
           .from(auditLog)
-          .where(eq(auditLog.subject, pseudonym(p.user.id))),
+          .where(eq(auditLog.subject, stack.audit.pseudonym(p.user.id))),
       );
       expect(audits.map((a) => a.action)).toEqual([
         "bunq.connected",

@@ -9,7 +9,6 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { binding } from "../../src/db/encrypted-columns.js";
 import { auditLog, bunqConnections, oauthStates, telegramChats } from "../../src/db/schema.js";
 import type { SimUser, TranscriptMessage } from "../../src/emulator/telegram/control-client.js";
-import { pseudonym } from "../../src/services/audit.js";
 import { decodeQr } from "../helpers/qr.js";
 import { browserSkipReason, launchBrowser } from "./browser.js";
 import { startStack, type Delivery, type Stack } from "./stack.js";
@@ -125,7 +124,7 @@ describe.each<Delivery>(["polling", "webhook"])("/connect end to end, %s deliver
           audit: await db
             .select()
             .from(auditLog)
-            .where(eq(auditLog.subject, pseudonym(user.id))),
+            .where(eq(auditLog.subject, stack.audit.pseudonym(user.id))),
         }));
         expect(stored.connections).toHaveLength(1);
         const [connection] = stored.connections;
@@ -186,7 +185,7 @@ describe.each<Delivery>(["polling", "webhook"])("/connect end to end, %s deliver
           audit: await db
             .select()
             .from(auditLog)
-            .where(eq(auditLog.subject, pseudonym(user.id))),
+            .where(eq(auditLog.subject, stack.audit.pseudonym(user.id))),
         }));
         expect(stored).toEqual({ connections: [], states: [], audit: [] });
       },

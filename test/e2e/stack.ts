@@ -29,6 +29,7 @@ import { Keyring } from "../../src/db/crypto.js";
 import { startBunqEmulator, type BunqEmulator } from "../../src/emulator/bunq/index.js";
 import { TelegramEmulatorClient } from "../../src/emulator/telegram/control-client.js";
 import { startTelegramEmulator, type TelegramEmulator } from "../../src/emulator/telegram/index.js";
+import { AuditTrail } from "../../src/services/audit.js";
 import { scratchPostgresDatabase } from "../helpers/databases.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
@@ -90,6 +91,8 @@ export interface Stack {
   readonly bunq: BunqEmulator;
   /** The key the app encrypts with (passed as ENCRYPTION_KEYS), to open envelopes in assertions. */
   readonly keyring: Keyring;
+  /** Keyed like the app's (AUDIT_PSEUDONYM_KEY): `audit.pseudonym(chatId)` finds a chat's audit rows. */
+  readonly audit: AuditTrail;
   /** The environment the app and setup run with. */
   readonly env: Readonly<Record<string, string>>;
   /** True while an app process is up. */
@@ -195,6 +198,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const baseUrl = `http://127.0.0.1:${port}`;
   const key = randomBytes(32);
   const keyring = new Keyring([{ id: "e2e", key }]);
+  const auditKey = randomBytes(32);
 
   // Only what the app is meant to read: no inherited variables (a developer's .env values,
   // DATABASE_URL of the test run) can leak in. The cwd is the temp dir for the same reason:
@@ -202,7 +206,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? "/usr/bin:/bin",
     HOME: workDir,
-    NODE_ENV: "production", // JSON logs, and ENCRYPTION_KEYS required as in a real deployment
+    NODE_ENV: "production", // JSON logs; ENCRYPTION_KEYS and AUDIT_PSEUDONYM_KEY required as in a real deployment
     TELEGRAM_BOT_TOKEN: telegram.token,
     TELEGRAM_API_ROOT: telegram.apiRoot,
     BUNQ_ENVIRONMENT: "sandbox",
@@ -214,6 +218,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     HOST: "127.0.0.1",
     PORT: String(port),
     ENCRYPTION_KEYS: `e2e:${key.toString("base64")}`,
+    AUDIT_PSEUDONYM_KEY: auditKey.toString("base64"),
     LOG_LEVEL: options.logLevel ?? "info",
     // Short enough that a crashed payment is reconciled within seconds, long enough for CI.
     BUNQ_REQUEST_TIMEOUT_SECONDS: "2",
@@ -381,6 +386,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     control,
     bunq,
     keyring,
+    audit: new AuditTrail(auditKey),
     env,
     get running() {
       return app !== undefined;

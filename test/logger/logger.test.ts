@@ -56,3 +56,15 @@ describe("logger redaction", () => {
     expect(output()).toContain('"chatId":42');
   });
 });
+
+describe("error codes", () => {
+  it("keeps an error's kind in `code` but still masks an OAuth authorization code", () => {
+    const { logger, output } = captureLogs();
+    logger.warn({ err: { code: "ECONNRESET" } }, "network");
+    logger.warn({ err: { code: "invalid_grant" } }, "oauth");
+    logger.warn({ err: { code: "7f3a9c2e1b" }, code: "7f3a9c2e1b" }, "callback");
+    expect(output()).toContain('"code":"ECONNRESET"');
+    expect(output()).toContain('"code":"invalid_grant"');
+    expect(output()).not.toContain("7f3a9c2e1b");
+  });
+});

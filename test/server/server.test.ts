@@ -5,6 +5,7 @@ import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "../../src/logger.js";
 import { createServer } from "../../src/server/index.js";
+import { STRICT_TRANSPORT_SECURITY } from "../../src/server/security-headers.js";
 import type { ConnectService } from "../../src/services/connect/connect-service.js";
 
 let http: Server;
@@ -31,6 +32,7 @@ beforeAll(async () => {
   const app = createServer({
     logger,
     connect,
+    publicBaseUrl: undefined,
     ping: async () => {
       if (!healthy) throw new Error("connection refused");
     },
@@ -82,5 +84,31 @@ describe("server", () => {
       body: `state=${"a".repeat(10_000)}`,
     });
     expect(response.status).toBe(413);
+  });
+});
+
+describe("Strict-Transport-Security", () => {
+  async function headerFor(publicBaseUrl: string | undefined): Promise<string | null> {
+    const logger = createLogger({ level: "silent", pretty: false });
+    const app = createServer({ logger, connect: {} as ConnectService, publicBaseUrl, ping: async () => {} });
+    const server = await new Promise<Server>((resolve) => {
+      const listening = app.listen(0, "127.0.0.1", () => resolve(listening));
+    });
+    try {
+      const port = (server.address() as AddressInfo).port;
+      return (await fetch(`http://127.0.0.1:${port}/healthz`)).headers.get("strict-transport-security");
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  }
+
+  it("is sent on every response when the public URL is https", async () => {
+    expect(await headerFor("https://bot.example.com")).toBe(STRICT_TRANSPORT_SECURITY);
+    expect(STRICT_TRANSPORT_SECURITY).toBe("max-age=31536000; includeSubDomains");
+  });
+
+  it("is not sent for an http or no public URL (it would pin a development host to https)", async () => {
+    expect(await headerFor("http://127.0.0.1:3000")).toBeNull();
+    expect(await headerFor(undefined)).toBeNull();
   });
 });

@@ -29,6 +29,7 @@ describe("PSD2 certificate source", () => {
       TELEGRAM_BOT_TOKEN: TOKEN,
       NODE_ENV: "production",
       ENCRYPTION_KEYS: `k1:${Buffer.alloc(32).toString("base64")}`,
+      AUDIT_PSEUDONYM_KEY: Buffer.alloc(32, 1).toString("base64"),
       BUNQ_ENVIRONMENT: "production",
       BUNQ_PSD2_CERT_PATH: join(dir, "cert.pem"),
       BUNQ_PSD2_CHAIN_PATH: join(dir, "chain.pem"),

@@ -9,12 +9,13 @@ import { removeCallbackFilters } from "../../bunq/notification-filters.js";
 import type { Database } from "../../db/client.js";
 import { bunqApiContexts, kvStore, oauthStates, telegramChats } from "../../db/schema.js";
 import type { Logger } from "../../logger.js";
-import { audit } from "../audit.js";
+import type { AuditTrail } from "../audit.js";
 import { connectionPrincipal, type BunqContexts } from "../bunq-contexts.js";
 
 export interface DisconnectDeps {
   db: Database;
   contexts: BunqContexts;
+  audit: AuditTrail;
   logger: Logger;
   /** Where our bunq notification filters point; only filters with this target are removed. */
   callbackTarget: string;
@@ -45,7 +46,7 @@ export async function disconnect(deps: DisconnectDeps, chatId: number): Promise<
     for (const key of deps.chatKeys(chatId)) await tx.delete(kvStore).where(eq(kvStore.key, key));
     // Cascades to the connection and any payment intents.
     await tx.delete(telegramChats).where(eq(telegramChats.chatId, chatId));
-    await audit(tx, chatId, "bunq.disconnected", { bunqCleanedUp });
+    await deps.audit.record(tx, chatId, "bunq.disconnected", { bunqCleanedUp });
   });
   return { bunqCleanedUp };
 }

@@ -8,7 +8,7 @@
  */
 import { BunqError, BunqUserError } from "../../bunq/errors.js";
 import type { Logger } from "../../logger.js";
-import { audit, maskIdentifier } from "../audit.js";
+import { maskIdentifier, type AuditTrail } from "../audit.js";
 import { ConsentRevokedError, NotConnectedError, type BunqContexts } from "../bunq-contexts.js";
 import type { WriteBehind } from "../write-behind.js";
 import { bunqIdOf, counterpartyOf, lookUpIntent, sendIntent } from "./intent-calls.js";
@@ -40,6 +40,7 @@ export interface MoneyIntentsDeps {
   readonly intents: IntentStore;
   readonly contexts: BunqContexts;
   readonly writes: WriteBehind;
+  readonly audit: AuditTrail;
   readonly logger: Logger;
 }
 
@@ -162,7 +163,7 @@ export class MoneyIntents {
     this.#unwritten.add(intent.nonce);
     await this.deps.writes.run(`intent outcome ${intent.kind}`, async () => {
       recorded = await this.deps.intents.record(intent.nonce, outcome, bunqId, (tx) =>
-        audit(tx, intent.chatId, AUDIT_ACTION[intent.kind], details),
+        this.deps.audit.record(tx, intent.chatId, AUDIT_ACTION[intent.kind], details),
       );
       this.#unwritten.delete(intent.nonce);
     });

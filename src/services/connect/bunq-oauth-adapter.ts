@@ -11,6 +11,7 @@ import {
   buildAuthorizeUrl,
   exchangeAuthorizationCode,
   type OAuthClientCredentials,
+  type TokenExchangeOptions,
 } from "../../bunq/oauth.js";
 import type { BunqOAuth } from "./bunq-oauth-port.js";
 
@@ -20,6 +21,8 @@ export interface BunqOAuthAdapterOptions {
   /** The OAuth client registered by `npm run setup` (from the provider registration store). */
   credentials(): Promise<OAuthClientCredentials>;
   context: Omit<ApiContextOptions, "store">;
+  /** Deadline and size cap of the code exchange; the defaults suit bunq. */
+  tokenExchange?: TokenExchangeOptions;
 }
 
 export function bunqOAuthAdapter(options: BunqOAuthAdapterOptions): BunqOAuth {
@@ -30,7 +33,11 @@ export function bunqOAuthAdapter(options: BunqOAuthAdapterOptions): BunqOAuth {
     },
     async exchangeCode(code, redirectUri) {
       const credentials = await options.credentials();
-      return exchangeAuthorizationCode(options.tokenUrl, { ...credentials, code, redirectUri });
+      return exchangeAuthorizationCode(
+        options.tokenUrl,
+        { ...credentials, code, redirectUri },
+        options.tokenExchange,
+      );
     },
     async describeUser(accessToken, principal) {
       // In memory until the user confirms: nothing about an unconfirmed connection is stored.

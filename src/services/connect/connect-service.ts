@@ -10,7 +10,7 @@ import type { Keyring } from "../../db/crypto.js";
 import { binding } from "../../db/encrypted-columns.js";
 import { bunqConnections, oauthStates, telegramChats } from "../../db/schema.js";
 import type { BunqEnvironment } from "../../config.js";
-import { audit } from "../audit.js";
+import type { AuditTrail } from "../audit.js";
 import { parseContextState, type ApiContextStore } from "../../bunq/context-store.js";
 import { connectionPrincipal } from "../bunq-contexts.js";
 import type { BunqOAuth } from "./bunq-oauth-port.js";
@@ -21,6 +21,7 @@ export const CONNECT_TTL_MS = 10 * 60 * 1000;
 export interface ConnectDeps {
   db: Database;
   keyring: Keyring;
+  audit: AuditTrail;
   oauth: BunqOAuth;
   environment: BunqEnvironment;
   redirectUri: string;
@@ -206,7 +207,7 @@ export class ConnectService {
           target: bunqConnections.chatId,
           set: { ...connection, updatedAt: new Date() },
         });
-      await audit(tx, chatId, "bunq.connected", {
+      await this.#deps.audit.record(tx, chatId, "bunq.connected", {
         environment: row.environment,
         accountCount: pending.accountCount,
       });

@@ -9,6 +9,7 @@ import { rememberChat } from "../../../src/services/chats.js";
 import { ConnectService } from "../../../src/services/connect/connect-service.js";
 import { fakeOAuth, GOOD_CODE } from "../../bot/harness.js";
 import { openMigrated, testBackends } from "../../helpers/databases.js";
+import { testAuditTrail } from "../../helpers/keys.js";
 
 describe.each(testBackends)("ConnectService on $name", (backend) => {
   let database: DatabaseHandle;
@@ -20,6 +21,7 @@ describe.each(testBackends)("ConnectService on $name", (backend) => {
     service = new ConnectService({
       db: database.db,
       keyring: new Keyring([{ id: "k", key: randomBytes(32) }]),
+      audit: testAuditTrail(),
       oauth: fakeOAuth,
       environment: "sandbox",
       redirectUri: "http://127.0.0.1/oauth/callback",
