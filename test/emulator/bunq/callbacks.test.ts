@@ -1,8 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startBunqEmulator, type BunqEmulator } from "../../../src/emulator/bunq/index.js";
-import { control, RawBunq } from "./raw-client.js";
+import { describe, expect, it } from "vitest";
+import { control, emulatorWithUser } from "./raw-client.js";
 
 /** A callback receiver that answers with the given status and keeps what it got. */
 async function listener(status: () => number) {
@@ -20,29 +19,16 @@ async function listener(status: () => number) {
   return { url, received, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
 
-let emulator: BunqEmulator;
-let bunq: RawBunq;
-let user: { user_id: number; api_key: string; accounts: { id: number; iban: string }[] };
-
-beforeAll(async () => {
-  emulator = await startBunqEmulator({ timeScale: 0.0005 }); // a callback "minute" is 30 ms
-  user = await control(emulator.urls.control, "POST", "/users", {
-    accounts: [
-      { type: "bank", balance: "50.00" },
-      { type: "savings", balance: "0.00" },
-    ],
-  });
-  bunq = new RawBunq(emulator.urls.api);
-  await bunq.connect(user.api_key);
-});
-afterAll(async () => {
-  expect(emulator.specViolations()).toEqual([]);
-  await emulator.close();
+const world = emulatorWithUser({
+  accounts: [
+    { type: "bank", balance: "50.00" },
+    { type: "savings", balance: "0.00" },
+  ],
 });
 
 const setFilters = (path: string, filters: { category: string; notification_target: string }[]) =>
-  bunq.call("POST", path.replace("{me}", String(bunq.userId)), {
-    token: bunq.sessionToken,
+  world.bunq.call("POST", path.replace("{me}", String(world.bunq.userId)), {
+    token: world.bunq.sessionToken,
     body: { notification_filters: filters },
   });
 
@@ -55,7 +41,7 @@ describe("bunq emulator: notification filters and callbacks", () => {
     await setFilters("/user/{me}/notification-filter-url", [
       { category: "REQUEST", notification_target: "https://b.example/cb" },
     ]);
-    const listed = await bunq.get("/user/{me}/notification-filter-url");
+    const listed = await world.bunq.get("/user/{me}/notification-filter-url");
     expect(listed.json.Response[0].NotificationFilterUrl.notification_filters).toEqual([
       {
         category: "REQUEST",
@@ -68,20 +54,24 @@ describe("bunq emulator: notification filters and callbacks", () => {
 
   it("posts a NotificationUrl for a payment to account-level filter targets", async () => {
     const receiver = await listener(() => 200);
-    const [main, savings] = user.accounts;
+    const [main, savings] = world.user.accounts;
     await setFilters(`/user/{me}/monetary-account/${main!.id}/notification-filter-url`, [
       { category: "PAYMENT", notification_target: receiver.url },
     ]);
-    const paid = await bunq.call("POST", `/user/${bunq.userId}/monetary-account/${main!.id}/payment`, {
-      token: bunq.sessionToken,
-      sign: true,
-      body: {
-        amount: { value: "5.00", currency: "EUR" },
-        counterparty_alias: { type: "IBAN", value: savings!.iban, name: "me" },
-        description: "hi",
+    const paid = await world.bunq.call(
+      "POST",
+      `/user/${world.bunq.userId}/monetary-account/${main!.id}/payment`,
+      {
+        token: world.bunq.sessionToken,
+        sign: true,
+        body: {
+          amount: { value: "5.00", currency: "EUR" },
+          counterparty_alias: { type: "IBAN", value: savings!.iban, name: "me" },
+          description: "hi",
+        },
       },
-    });
-    await emulator.settleCallbacks();
+    );
+    await world.emulator.settleCallbacks();
     await receiver.close();
     await setFilters(`/user/{me}/monetary-account/${main!.id}/notification-filter-url`, []);
     expect(receiver.received).toHaveLength(1);
@@ -98,14 +88,14 @@ describe("bunq emulator: notification filters and callbacks", () => {
     await setFilters("/user/{me}/notification-filter-url", [
       { category: "MUTATION", notification_target: receiver.url },
     ]);
-    await control(emulator.urls.control, "POST", `/users/${user.user_id}/payments`, {
-      monetary_account_id: user.accounts[0]!.id,
+    await control(world.emulator.urls.control, "POST", `/users/${world.user.user_id}/payments`, {
+      monetary_account_id: world.user.accounts[0]!.id,
       count: 1,
     });
-    await emulator.settleCallbacks();
+    await world.emulator.settleCallbacks();
     await receiver.close();
     expect(receiver.received).toHaveLength(6);
-    const failures = await bunq.get("/user/{me}/notification-filter-failure");
+    const failures = await world.bunq.get("/user/{me}/notification-filter-failure");
     expect(failures.json.Response.map((f: any) => f.NotificationFilterFailure)).toEqual([
       expect.objectContaining({ category: "MUTATION", event_type: "PAYMENT_CREATED", response_code: 500 }),
     ]);

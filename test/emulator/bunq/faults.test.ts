@@ -1,52 +1,40 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startBunqEmulator, type BunqEmulator } from "../../../src/emulator/bunq/index.js";
-import { control, RawBunq } from "./raw-client.js";
+import { beforeEach, describe, expect, it } from "vitest";
+import { control, emulatorWithUser } from "./raw-client.js";
 
-let emulator: BunqEmulator;
-let bunq: RawBunq;
-let user: { user_id: number; api_key: string; accounts: { id: number; iban: string }[] };
-
-beforeAll(async () => {
-  emulator = await startBunqEmulator({ timeScale: 0.0005 });
-  user = await control(emulator.urls.control, "POST", "/users", {
-    display_name: "Fay Fault",
-    accounts: [
-      { type: "bank", balance: "100.00" },
-      { type: "savings", balance: "0.00" },
-    ],
-  });
-  bunq = new RawBunq(emulator.urls.api);
-  await bunq.connect(user.api_key);
+const world = emulatorWithUser({
+  display_name: "Fay Fault",
+  accounts: [
+    { type: "bank", balance: "100.00" },
+    { type: "savings", balance: "0.00" },
+  ],
 });
-beforeEach(() => control(emulator.urls.control, "DELETE", "/faults"));
-afterAll(async () => {
-  expect(emulator.specViolations()).toEqual([]);
-  await emulator.close();
-});
+beforeEach(() => control(world.emulator.urls.control, "DELETE", "/faults"));
 
-const paymentPath = () => `/user/${bunq.userId}/monetary-account/${user.accounts[0]!.id}/payment`;
+const paymentPath = () => `/user/${world.bunq.userId}/monetary-account/${world.user.accounts[0]!.id}/payment`;
 const pay = (value: string, sign = true) =>
-  bunq.call("POST", paymentPath(), {
+  world.bunq.call("POST", paymentPath(), {
     body: {
       amount: { value, currency: "EUR" },
-      counterparty_alias: { type: "IBAN", value: user.accounts[1]!.iban, name: "Fay Fault" },
+      counterparty_alias: { type: "IBAN", value: world.user.accounts[1]!.iban, name: "Fay Fault" },
       description: `pay ${value}`,
     },
-    token: bunq.sessionToken,
+    token: world.bunq.sessionToken,
     sign,
   });
 const accounts = async () =>
-  (await control(emulator.urls.control, "GET", `/users/${user.user_id}`)).accounts as {
+  (await control(world.emulator.urls.control, "GET", `/users/${world.user.user_id}`)).accounts as {
     balance: string;
     payments: number;
   }[];
 const lastLogged = async (method: string) =>
-  (await control(emulator.urls.control, "GET", "/requests")).filter((r: any) => r.method === method).at(-1);
+  (await control(world.emulator.urls.control, "GET", "/requests"))
+    .filter((r: any) => r.method === method)
+    .at(-1);
 
 describe("bunq emulator: faults after execution", () => {
   it("drop-after makes the payment, then closes the connection without an answer", async () => {
     const [before] = await accounts();
-    await control(emulator.urls.control, "POST", "/faults", {
+    await control(world.emulator.urls.control, "POST", "/faults", {
       kind: "drop-after",
       method: "POST",
       path: "/payment$",
@@ -60,7 +48,7 @@ describe("bunq emulator: faults after execution", () => {
       status: -1,
       fault: "drop-after",
     });
-    const listed = await bunq.get(`${paymentPath()}?count=1`);
+    const listed = await world.bunq.get(`${paymentPath()}?count=1`);
     expect(listed.json.Response[0].Payment).toMatchObject({
       description: "pay 1.00",
       amount: { value: "-1.00" },
@@ -71,7 +59,7 @@ describe("bunq emulator: faults after execution", () => {
 
   it("status-after makes the payment, then answers with the given status in bunq's error shape", async () => {
     const [before] = await accounts();
-    await control(emulator.urls.control, "POST", "/faults", {
+    await control(world.emulator.urls.control, "POST", "/faults", {
       kind: "status-after",
       status: 503,
       method: "POST",
@@ -89,7 +77,7 @@ describe("bunq emulator: faults after execution", () => {
 
   it("latency-after makes the payment at once and answers only after the delay", async () => {
     const [before] = await accounts();
-    await control(emulator.urls.control, "POST", "/faults", {
+    await control(world.emulator.urls.control, "POST", "/faults", {
       kind: "latency-after",
       ms: 400,
       method: "POST",
@@ -105,7 +93,7 @@ describe("bunq emulator: faults after execution", () => {
 
   it("is not used up by a request refused before the route ran", async () => {
     const [before] = await accounts();
-    await control(emulator.urls.control, "POST", "/faults", {
+    await control(world.emulator.urls.control, "POST", "/faults", {
       kind: "drop-after",
       method: "POST",
       path: "/payment$",
@@ -119,7 +107,7 @@ describe("bunq emulator: faults after execution", () => {
 
   it("refuses unknown fault kinds", async () => {
     await expect(
-      control(emulator.urls.control, "POST", "/faults", { kind: "explode-after" }),
+      control(world.emulator.urls.control, "POST", "/faults", { kind: "explode-after" }),
     ).rejects.toThrow(/400/);
   });
 });

@@ -1,40 +1,31 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startBunqEmulator, type BunqEmulator } from "../../../src/emulator/bunq/index.js";
-import { control, RawBunq } from "./raw-client.js";
+import { describe, expect, it } from "vitest";
+import { control, emulatorWithUser } from "./raw-client.js";
 
-let emulator: BunqEmulator;
-let bunq: RawBunq;
-let user: { user_id: number; api_key: string; accounts: { id: number; iban: string }[] };
 // Rate limits are scaled down to a few milliseconds; a short pause keeps bursts under them.
 const pause = (ms = 5) => new Promise((resolve) => setTimeout(resolve, ms));
-
-beforeAll(async () => {
-  emulator = await startBunqEmulator({ timeScale: 0.0005 });
-  user = await control(emulator.urls.control, "POST", "/users", {
-    display_name: "Mo Money",
-    accounts: [
-      { type: "bank", balance: "100.00" },
-      { type: "savings", balance: "0.00" },
-    ],
-  });
-  bunq = new RawBunq(emulator.urls.api);
-  await bunq.connect(user.api_key);
-});
-afterAll(async () => {
-  expect(emulator.specViolations()).toEqual([]);
-  await emulator.close();
+const world = emulatorWithUser({
+  display_name: "Mo Money",
+  accounts: [
+    { type: "bank", balance: "100.00" },
+    { type: "savings", balance: "0.00" },
+  ],
 });
 
-const base = (accountIndex = 0) => `/user/${bunq.userId}/monetary-account/${user.accounts[accountIndex]!.id}`;
+const base = (accountIndex = 0) =>
+  `/user/${world.bunq.userId}/monetary-account/${world.user.accounts[accountIndex]!.id}`;
 const post = async (path: string, body: unknown) => {
   await pause();
-  const answer = await bunq.call("POST", `${base()}/${path}`, { body, token: bunq.sessionToken, sign: true });
+  const answer = await world.bunq.call("POST", `${base()}/${path}`, {
+    body,
+    token: world.bunq.sessionToken,
+    sign: true,
+  });
   expect(answer.status, answer.body.toString()).toBe(200);
   return answer.json.Response[0].Id.id as number;
 };
 const get = async (path: string) => {
   await pause();
-  const answer = await bunq.get(path);
+  const answer = await world.bunq.get(path);
   expect(answer.status, answer.body.toString()).toBe(200);
   return answer.json;
 };
@@ -74,7 +65,7 @@ const kinds = [
   },
 ] as const;
 
-describe("bunq emulator: listings of draft payments, request-inquiries and bunq.me tabs", () => {
+describe("bunq emulator: listings of draft payments, request-inquiries and world.bunq.me tabs", () => {
   it.each(kinds)("pages GET …/$path newest first, as payments are paged", async (kind) => {
     const created: number[] = [];
     for (let i = 1; i <= 7; i++) created.push(await post(kind.path, kind.body(i)));
@@ -104,7 +95,7 @@ describe("bunq emulator: listings of draft payments, request-inquiries and bunq.
     expect(newer.Pagination.newer_url).toBe(`/v1${listing}?count=3&newer_id=${newest[2]}`);
     expect((await get(listing)).Response).toHaveLength(7);
     await pause();
-    expect((await bunq.get(`${listing}?count=0`)).status).toBe(400);
+    expect((await world.bunq.get(`${listing}?count=0`)).status).toBe(400);
 
     // Another account's listing does not show them.
     const other = await get(`${base(1)}/${kind.path}`);
@@ -139,7 +130,7 @@ describe("bunq emulator: merchant_reference on draft payments and request-inquir
       entries: [{ merchant_reference: "ref-one" }, { description: "two" }],
     });
 
-    const accepted = await control(emulator.urls.control, "POST", `/draft-payments/${id}/accept`);
+    const accepted = await control(world.emulator.urls.control, "POST", `/draft-payments/${id}/accept`);
     const payments = [];
     for (const paymentId of accepted.payment_ids)
       payments.push((await get(`${base()}/payment/${paymentId}`)).Response[0].Payment);
@@ -162,7 +153,7 @@ describe("bunq emulator: merchant_reference on draft payments and request-inquir
     const listed = (await get(`${base()}/request-inquiry?count=1`)).Response[0].RequestInquiry;
     expect(listed).toMatchObject({ id, merchant_reference: "bunqbot:req:91c2" });
 
-    await control(emulator.urls.control, "POST", `/request-inquiries/${id}/accept`);
+    await control(world.emulator.urls.control, "POST", `/request-inquiries/${id}/accept`);
     const arrived = (await get(`${base()}/payment?count=1`)).Response[0].Payment;
     expect(arrived).toMatchObject({ amount: { value: "4.00" }, merchant_reference: "bunqbot:req:91c2" });
   });

@@ -3,6 +3,8 @@
  * verifies with node:crypto directly, so the emulator is not tested through the product client.
  */
 import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify } from "node:crypto";
+import { afterAll, beforeAll, expect } from "vitest";
+import { startBunqEmulator, type BunqEmulator } from "../../../src/emulator/bunq/index.js";
 
 export interface RawAnswer {
   status: number;
@@ -112,4 +114,35 @@ export async function control(base: string, method: string, path: string, body?:
   });
   if (!response.ok) throw new Error(`control ${method} ${path}: ${response.status} ${await response.text()}`);
   return response.json();
+}
+
+export interface EmulatorWithUser {
+  emulator: BunqEmulator;
+  bunq: RawBunq;
+  user: { user_id: number; api_key: string; accounts: { id: number; iban: string }[] };
+}
+
+/**
+ * A file's emulator (rate limits and callback "minutes" shrunk by `timeScale`) with one sandbox
+ * user made from `body` and connected over the raw client; every response is checked against
+ * bunq's spec when the file ends. The fields are set in beforeAll.
+ */
+export function emulatorWithUser(body: Record<string, unknown>, timeScale = 0.0005): EmulatorWithUser {
+  const world = {} as EmulatorWithUser;
+  beforeAll(async () => {
+    world.emulator = await startBunqEmulator({ timeScale });
+    world.user = (await control(
+      world.emulator.urls.control,
+      "POST",
+      "/users",
+      body,
+    )) as EmulatorWithUser["user"];
+    world.bunq = new RawBunq(world.emulator.urls.api);
+    await world.bunq.connect(world.user.api_key);
+  });
+  afterAll(async () => {
+    expect(world.emulator.specViolations()).toEqual([]);
+    await world.emulator.close();
+  });
+  return world;
 }
