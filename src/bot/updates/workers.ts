@@ -45,6 +45,11 @@ export function startInboxWorkers(options: InboxWorkersOptions): InboxWorkers {
   let stopping = false;
   let wakers: (() => void)[] = [];
   const inHand = new Map<number, ClaimedUpdate>();
+  /**
+   * Handled here, but "done" not yet written (the database was away): if its lease runs out
+   * before the write lands and a worker of ours claims it again, it is marked done, not re-run.
+   */
+  const handledUnwritten = new Set<number>();
 
   const wake = () => {
     const waiting = wakers;
@@ -91,9 +96,11 @@ export function startInboxWorkers(options: InboxWorkersOptions): InboxWorkers {
     // Written behind: with the database away the update simply stays leased, and is taken
     // again when the lease runs out — which every handler is written to survive.
     const delay = RETRY_DELAYS_MS[Math.min(claim.attempt, RETRY_DELAYS_MS.length) - 1] ?? 60_000;
-    await writes.run(`update ${claim.updateId}`, () =>
-      verdict === "retry" ? inbox.retryLater(claim, delay) : inbox.complete(claim, verdict),
-    );
+    if (verdict !== "retry") handledUnwritten.add(claim.updateId);
+    await writes.run(`update ${claim.updateId}`, async () => {
+      await (verdict === "retry" ? inbox.retryLater(claim, delay) : inbox.complete(claim, verdict));
+      handledUnwritten.delete(claim.updateId);
+    });
     inHand.delete(claim.updateId);
   }
 
@@ -115,8 +122,14 @@ export function startInboxWorkers(options: InboxWorkersOptions): InboxWorkers {
         await idle(Math.min(idlePollMs * 2 ** failures, 10_000));
         continue;
       }
-      if (claim) await handle(claim);
-      else await idle(idlePollMs);
+      if (claim && handledUnwritten.has(claim.updateId)) {
+        await writes.run(`update ${claim.updateId}`, () => inbox.complete(claim));
+        handledUnwritten.delete(claim.updateId);
+      } else if (claim) {
+        await handle(claim);
+      } else {
+        await idle(idlePollMs);
+      }
     }
   }
 
