@@ -16,8 +16,13 @@ export class DatabaseUnavailableError extends Error {
 const CONNECTION_CODES = new Set([
   "ECONNREFUSED",
   "ECONNRESET",
+  "ECONNABORTED",
+  "EHOSTUNREACH",
+  "ENOTCONN",
   "EPIPE",
   "ETIMEDOUT",
+  "ERR_STREAM_DESTROYED", // writing to a socket the network just reset
+  "ERR_STREAM_WRITE_AFTER_END",
   "CONNECTION_CLOSED",
   "CONNECTION_ENDED",
   "CONNECTION_DESTROYED",

@@ -5,7 +5,7 @@
  * on (and tell the user what bunq said) instead of failing. If the process dies first, the
  * reconcilers that read bunq's own records make up for the lost write.
  */
-import { isDatabaseUnavailable } from "../db/availability.js";
+import { DatabaseUnavailableError, isDatabaseUnavailable } from "../db/availability.js";
 import type { Logger } from "../logger.js";
 
 interface QueuedWrite {
@@ -22,12 +22,14 @@ export class WriteBehind {
   constructor(
     private readonly logger: Logger,
     private readonly retryMs = 500,
+    /** A write on a connection the network silently dropped may never answer: try again instead. */
+    private readonly attemptTimeoutMs = 10_000,
   ) {}
 
   /** True when written now; false when kept for later (the database is unreachable). */
   async run(label: string, write: () => Promise<unknown>): Promise<boolean> {
     try {
-      await write();
+      await this.#attempt(write);
       return true;
     } catch (error) {
       if (!isDatabaseUnavailable(error)) throw error;
@@ -54,6 +56,21 @@ export class WriteBehind {
     return this.#queue.length;
   }
 
+  /** Every write is safe to repeat (conditional updates), so a write that hangs is tried again. */
+  async #attempt(write: () => Promise<unknown>): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        write(),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new DatabaseUnavailableError()), this.attemptTimeoutMs);
+        }),
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   #schedule(): void {
     if (this.#timer) return;
     const tries = this.#queue[0]?.tries ?? 1;
@@ -77,14 +94,14 @@ export class WriteBehind {
       while (this.#queue.length > 0) {
         const next = this.#queue[0]!;
         try {
-          await next.write();
+          await this.#attempt(next.write);
           this.#queue.shift();
           this.logger.info({ write: next.label }, "kept write stored");
         } catch (error) {
           next.tries++;
           if (!isDatabaseUnavailable(error)) {
             this.#queue.shift();
-            this.logger.error({ write: next.label, err: { name: errorName(error) } }, "kept write failed");
+            this.logger.error({ write: next.label, err: describeError(error) }, "kept write failed");
             continue;
           }
           return;
@@ -97,4 +114,10 @@ export class WriteBehind {
   }
 }
 
-const errorName = (error: unknown) => (error instanceof Error ? error.name : "unknown");
+/** The error's kind and code (a SQLSTATE or a socket error: never data), for the operator. */
+function describeError(error: unknown): { name: string; code?: string } {
+  const name = error instanceof Error ? error.name : "unknown";
+  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+  const code = (cause as { code?: unknown } | undefined)?.code;
+  return typeof code === "string" ? { name, code } : { name };
+}

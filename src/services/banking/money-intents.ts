@@ -7,6 +7,7 @@
  * "Outcome unknown" is left only where bunq itself cannot tell.
  */
 import { BunqError, BunqUserError } from "../../bunq/errors.js";
+import { isDatabaseUnavailable } from "../../db/availability.js";
 import type { Logger } from "../../logger.js";
 import { maskIdentifier, type AuditTrail } from "../audit.js";
 import { ConsentRevokedError, NotConnectedError, type BunqContexts } from "../bunq-contexts.js";
@@ -162,10 +163,16 @@ export class MoneyIntents {
     let recorded = true;
     this.#unwritten.add(intent.nonce);
     await this.deps.writes.run(`intent outcome ${intent.kind}`, async () => {
-      recorded = await this.deps.intents.record(intent.nonce, outcome, bunqId, (tx) =>
-        this.deps.audit.record(tx, intent.chatId, AUDIT_ACTION[intent.kind], details),
-      );
-      this.#unwritten.delete(intent.nonce);
+      try {
+        recorded = await this.deps.intents.record(intent.nonce, outcome, bunqId, (tx) =>
+          this.deps.audit.record(tx, intent.chatId, AUDIT_ACTION[intent.kind], details),
+        );
+        this.#unwritten.delete(intent.nonce);
+      } catch (error) {
+        // Given up (not an outage): the reconciler must be free to settle it from bunq's books.
+        if (!isDatabaseUnavailable(error)) this.#unwritten.delete(intent.nonce);
+        throw error;
+      }
     });
     return recorded;
   }
