@@ -69,9 +69,8 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
     ctx.services = deps.services();
     return next();
   });
-  // A boundary in the middleware itself, not only bot.catch: with webhooks grammY rethrows to
-  // the HTTP route, which would answer 500 and have Telegram redeliver an update we already
-  // claimed — the user would never hear what went wrong.
+  // A boundary in the middleware itself: it tells the user about failures they can act on and
+  // rethrows transient ones, which the inbox worker then hands back for a later try.
   const guarded = bot.errorBoundary(errorBoundary(deps.logger));
   guarded.use(privateOnly([...financialCommands, "cancel"]));
   const stored = () =>

@@ -49,7 +49,7 @@ export function errorBoundary(logger: Logger) {
 }
 
 /** Our database or Telegram being unreachable: worth handling the update again later. */
-export function isTransient(error: Error): boolean {
+function isTransient(error: Error): boolean {
   if (isDatabaseUnavailable(error) || error instanceof HttpError) return true;
   return error instanceof GrammyError && (error.error_code >= 500 || error.error_code === 429);
 }

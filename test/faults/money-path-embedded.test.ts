@@ -1,4 +1,4 @@
-/** The money path under faults on PGlite; see money-path.ts. */
+/** The money path under faults on the embedded database (PGlite); see money-path.ts. */
 import { describeMoneyPathUnderFaults } from "./money-path.js";
 
 describeMoneyPathUnderFaults("pglite");
