@@ -49,6 +49,13 @@ const bulkPayments = z.object({
   amount: z.string().default("-1.00"),
 });
 
+const incomingPayment = z.object({
+  amount: z.string(),
+  description: z.string().default("Payment"),
+  counterparty_name: z.string().min(1).default("J. Stranger"),
+  counterparty_iban: z.string().min(1).default("NL02ABNA0123456789"),
+});
+
 const newFault = z.object({
   method: z.string().optional(),
   path: z.string().optional(),
@@ -242,6 +249,20 @@ export function handleControl(deps: ControlDeps, method: string, path: string, j
         }).id,
     );
     return { payment_ids: ids };
+  }
+  if (method === "POST" && (match = /^\/accounts\/(\d+)\/incoming-payments$/.exec(path))) {
+    // Someone outside bunq pays the user: money arrives, with bunq's callbacks.
+    const spec = parse(incomingPayment, json);
+    const account = state.accounts.get(Number(match[1]));
+    const cents = parseCents(spec.amount);
+    if (!account) throw new ControlError(404, "no such account");
+    if (cents === undefined || cents <= 0n)
+      throw new ControlError(400, "amount: a positive amount like 12.50");
+    const payment = state.book(account, cents, spec.description, {
+      iban: spec.counterparty_iban,
+      name: spec.counterparty_name,
+    });
+    return { payment_id: payment.id, balance: formatCents(account.balanceCents) };
   }
   if (method === "POST" && path === "/faults") {
     const spec = parse(newFault, json);
