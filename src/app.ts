@@ -13,7 +13,8 @@ import { connectNoticeText } from "./bot/messages/connect.js";
 import { StartAbortedError, untilTelegramAnswers } from "./bot/updates/telegram-retry.js";
 import { RateLimiter } from "./bunq/rate-limiter.js";
 import { BunqTransport } from "./bunq/transport.js";
-import type { Config } from "./config.js";
+import type { RequestHandler } from "express";
+import { isLoopbackUrl, type Config } from "./config.js";
 import { DatabaseApiContextStore } from "./db/api-context-store.js";
 import { locationFromConfig, openDatabase, type DatabaseHandle } from "./db/client.js";
 import { loadAuditPseudonymKey, loadKeyring } from "./db/keys.js";
@@ -34,9 +35,18 @@ import { BunqContexts } from "./services/bunq-contexts.js";
 import { startHousekeeping } from "./services/housekeeping.js";
 import { UpdateInbox } from "./services/update-inbox.js";
 import { WriteBehind } from "./services/write-behind.js";
-import { bunqCallbackUrl, checkProviderSetup, oauthCallbackUrl } from "./services/provider-setup.js";
+import {
+  bunqCallbackUrl,
+  certificateSource,
+  checkProviderSetup,
+  oauthCallbackUrl,
+  setUpProvider,
+  type ProviderSetupDeps,
+} from "./services/provider-setup.js";
 
 export interface RunningApp {
+  /** Where the HTTP server listens, e.g. http://127.0.0.1:3000. */
+  readonly url: string;
   stop(): Promise<void>;
 }
 
@@ -44,10 +54,23 @@ export interface RunningApp {
  * Starts everything; `signal` (SIGTERM during start-up) stops what was started and rejects
  * with StartAbortedError — start-up may wait a long time for an unreachable Telegram.
  */
-export async function startApp(config: Config, logger: Logger, signal: AbortSignal): Promise<RunningApp> {
+export interface AppOptions {
+  /**
+   * The offline demo's routes (src/demo): mounted on the server, and /connect does not warn
+   * that a loopback callback only works on this machine — in the demo, that is the point.
+   */
+  readonly demoRoutes?: RequestHandler;
+}
+
+export async function startApp(
+  config: Config,
+  logger: Logger,
+  signal: AbortSignal,
+  options: AppOptions = {},
+): Promise<RunningApp> {
   const stops: (() => Promise<unknown>)[] = [];
   try {
-    return await start(config, logger, signal, stops);
+    return await start(config, logger, signal, stops, options);
   } catch (error) {
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
     throw signal.aborted ? new StartAbortedError() : error;
@@ -59,6 +82,7 @@ async function start(
   logger: Logger,
   signal: AbortSignal,
   stops: (() => Promise<unknown>)[],
+  options: AppOptions,
 ): Promise<RunningApp> {
   // Loaded first so a missing or malformed key stops start-up before anything is touched.
   const keyring = loadKeyring(config, logger);
@@ -69,16 +93,6 @@ async function start(
   logger.info({ backend: database.backend, bunqEnvironment: config.bunq.environment }, "database ready");
   const registrations = new DatabaseProviderRegistrationStore(database.db, keyring);
   const contextStore = new DatabaseApiContextStore(database.db, keyring);
-  const missing = await checkProviderSetup({
-    contexts: contextStore,
-    registrations,
-    environment: config.bunq.environment,
-    callbackUrl: oauthCallbackUrl(config),
-  });
-  if (missing.length > 0) {
-    logger.warn({ missing }, "bunq PSD2 registration is incomplete: run `npm run setup`");
-  }
-
   const timeScale = config.bunq.timeScale;
   const transport = new BunqTransport({
     baseUrl: config.bunq.apiBaseUrl,
@@ -86,6 +100,7 @@ async function start(
     timeoutMs: config.bunq.requestTimeoutMs,
   });
   stops.push(() => transport.close());
+  await completeProviderSetup(config, logger, { transport, contexts: contextStore, registrations });
   const writes = new WriteBehind(logger);
   if (config.runtime.faultInjection) injectOutageOnSignal(database, logger);
   const contexts = new BunqContexts({
@@ -138,6 +153,7 @@ async function start(
     audit,
     environment: config.bunq.environment,
     redirectUri: oauthCallbackUrl(config),
+    callbackReachableOnlyHere: isLoopbackUrl(oauthCallbackUrl(config)) && !options.demoRoutes,
     contexts: contextStore,
     retirePrevious: (chatId) => contexts.retire(chatId),
     oauth: bunqOAuthAdapter({
@@ -168,7 +184,7 @@ async function start(
     writes,
     logger,
     leaseMs: config.runtime.updateLeaseMs,
-    webhookBaseUrl: config.http.publicBaseUrl,
+    webhookBaseUrl: config.telegram.delivery === "webhook" ? config.http.publicBaseUrl : undefined,
   });
   const server = await listen(
     createServer({
@@ -177,6 +193,7 @@ async function start(
       publicBaseUrl: config.http.publicBaseUrl,
       ping: () => database.ping(),
       ...(delivery.webhook ? { webhook: delivery.webhook } : {}),
+      ...(options.demoRoutes ? { demoRoutes: options.demoRoutes } : {}),
     }),
     config.http.host,
     config.http.port,
@@ -204,6 +221,7 @@ async function start(
     "bot and server ready",
   );
   return {
+    url: server.url,
     async stop() {
       const deadline = Date.now() + config.runtime.shutdownTimeoutMs;
       const unfinished = await delivery.stop(config.runtime.shutdownTimeoutMs);
@@ -221,6 +239,33 @@ async function start(
       await database.close();
     },
   };
+}
+
+/**
+ * Runs the idempotent PSD2 registration steps of `npm run setup` when start-up finds them
+ * missing, so `npm start` alone gets a fresh install going; each step is one log line.
+ */
+async function completeProviderSetup(
+  config: Config,
+  logger: Logger,
+  deps: Pick<ProviderSetupDeps, "transport" | "contexts" | "registrations">,
+): Promise<void> {
+  const callbackUrl = oauthCallbackUrl(config);
+  const missing = await checkProviderSetup({ ...deps, environment: config.bunq.environment, callbackUrl });
+  if (missing.length === 0) return;
+  logger.info({ missing }, "bunq PSD2 registration incomplete: running the setup steps");
+  const summary = await setUpProvider({
+    ...deps,
+    environment: config.bunq.environment,
+    callbackUrl,
+    obtainCertificate: certificateSource(config),
+    timeScale: config.bunq.timeScale,
+    onStep: (step) => logger.info({ step }, `bunq setup: ${step}`),
+  });
+  logger.info(
+    { providerUserId: summary.providerUserId, callbackUrls: summary.callbackUrls },
+    "bunq PSD2 registration complete",
+  );
 }
 
 /** Tests only: SIGUSR2 makes the database unreachable for a few seconds, as a lost connection would. */

@@ -80,6 +80,7 @@ const environmentSchema = z
       .regex(/^\d+:[A-Za-z0-9_-]{20,}$/, "a Telegram bot token like 123456:ABC-DEF…"),
     TELEGRAM_API_ROOT: httpUrl.default("https://api.telegram.org"),
     PUBLIC_BASE_URL: optional(httpUrl),
+    BOT_DELIVERY: optional(z.enum(["polling", "webhook"])),
     HOST: z.string().min(1).default("127.0.0.1"),
     PORT: z.coerce
       .number({ error: "an integer between 1 and 65535" })
@@ -126,7 +127,12 @@ export interface EncryptionKey {
 
 export interface Config {
   readonly mode: "development" | "production" | "test";
-  readonly telegram: { readonly botToken: string; readonly apiRoot: string };
+  readonly telegram: {
+    readonly botToken: string;
+    readonly apiRoot: string;
+    /** How updates arrive: a webhook at PUBLIC_BASE_URL, or long polling (also with a public URL). */
+    readonly delivery: "polling" | "webhook";
+  };
   readonly http: { readonly host: string; readonly port: number; readonly publicBaseUrl?: string };
   readonly bunq: {
     readonly environment: BunqEnvironment;
@@ -207,9 +213,18 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       `Configuration error: PUBLIC_BASE_URL must be an https URL in production (got ${JSON.stringify(e.PUBLIC_BASE_URL)})`,
     );
   }
+  if (e.BOT_DELIVERY === "webhook" && !e.PUBLIC_BASE_URL) {
+    throw new ConfigError(
+      "Configuration error: BOT_DELIVERY=webhook needs PUBLIC_BASE_URL (where Telegram sends the updates)",
+    );
+  }
   return Object.freeze({
     mode: e.NODE_ENV,
-    telegram: { botToken: e.TELEGRAM_BOT_TOKEN, apiRoot: e.TELEGRAM_API_ROOT },
+    telegram: {
+      botToken: e.TELEGRAM_BOT_TOKEN,
+      apiRoot: e.TELEGRAM_API_ROOT,
+      delivery: e.BOT_DELIVERY ?? (e.PUBLIC_BASE_URL ? "webhook" : "polling"),
+    },
     http: { host: e.HOST, port: e.PORT, publicBaseUrl: e.PUBLIC_BASE_URL },
     bunq: {
       environment: e.BUNQ_ENVIRONMENT,
@@ -246,8 +261,12 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
  * mode that way); nobody outside could reach it anyway.
  */
 function servedSecurely(url: string): boolean {
-  const { protocol, hostname } = new URL(url);
-  return protocol === "https:" || /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/.test(hostname);
+  return new URL(url).protocol === "https:" || isLoopbackUrl(url);
+}
+
+/** True for URLs that only reach this machine (localhost, 127.x.x.x, [::1]). */
+export function isLoopbackUrl(url: string): boolean {
+  return /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/.test(new URL(url).hostname);
 }
 
 function describeEnum(issue: z.core.$ZodIssue): string {
@@ -255,8 +274,16 @@ function describeEnum(issue: z.core.$ZodIssue): string {
   return `one of ${values.map((value) => JSON.stringify(value)).join(", ")}`;
 }
 
-/** Reads `.env` (if present; the real environment wins) and parses process.env. */
-export function loadConfigFromProcess(envFile = ".env"): Config {
+/**
+ * The offline demo runs when asked for (`--demo`, `npm run demo`) or when a developer starts
+ * the bot without a token; in production a missing token stays a start-up error.
+ */
+export function demoRequested(args: readonly string[], env: NodeJS.ProcessEnv): boolean {
+  if (args.includes("--demo")) return true;
+  return !env.TELEGRAM_BOT_TOKEN?.trim() && env.NODE_ENV !== "production";
+}
+
+/** Adds the variables of `.env` (if present) to process.env; the real environment wins. */
+export function loadDotEnv(envFile = ".env"): void {
   if (existsSync(envFile)) process.loadEnvFile(envFile);
-  return loadConfig(process.env);
 }

@@ -2,13 +2,17 @@
  * Shared start-up for every entry point: configuration errors print one line and exit 1
  * (no stack trace — the operator needs the variable name, not our call stack).
  */
-import { ConfigError, loadConfigFromProcess, type Config } from "../config.js";
+import { ConfigError, loadConfig, loadDotEnv, type Config } from "../config.js";
 import { createLogger, redactSecrets, type Logger } from "../logger.js";
 
-export async function runCommand(main: (config: Config, logger: Logger) => Promise<void>): Promise<void> {
+/** `env`: the environment to configure from; default process.env with `.env` added. */
+export async function runCommand(
+  main: (config: Config, logger: Logger) => Promise<void>,
+  env?: NodeJS.ProcessEnv,
+): Promise<void> {
   let config: Config;
   try {
-    config = loadConfigFromProcess();
+    config = loadConfig(env ?? (loadDotEnv(), process.env));
   } catch (error) {
     const message = error instanceof ConfigError ? error.message : `Configuration error: ${String(error)}`;
     process.stderr.write(`${redactSecrets(message)}\n`);

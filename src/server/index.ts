@@ -1,6 +1,7 @@
 /**
- * The one HTTP app: Telegram webhook (when enabled), OAuth pages and /healthz. Bodies are
- * parsed per route with small limits, so a large request is refused before it costs anything.
+ * The one HTTP app: Telegram webhook (when enabled), OAuth pages, /healthz and, in demo mode,
+ * the demo page. Bodies are parsed per route with small limits, so a large request is refused
+ * before it costs anything.
  */
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from "express";
 import type { Logger } from "../logger.js";
@@ -19,6 +20,8 @@ export interface ServerDeps {
   ping(): Promise<void>;
   /** The Telegram webhook route (bot/updates/webhook.ts), in webhook mode. */
   webhook?: { path: string; handler: RequestHandler };
+  /** The offline demo's page and its API (src/demo); absent outside demo mode, so /demo is a 404. */
+  demoRoutes?: RequestHandler;
 }
 
 export function createServer(deps: ServerDeps): Express {
@@ -42,6 +45,7 @@ export function createServer(deps: ServerDeps): Express {
     app.post(deps.webhook.path, deps.webhook.handler);
   }
   app.use(oauthRoutes(deps.connect));
+  if (deps.demoRoutes) app.use(deps.demoRoutes);
   app.use((_req, res) => {
     res.status(404).type("html").send(messagePage("Not found", "There is nothing here."));
   });

@@ -25,6 +25,8 @@ export interface ProviderSetupDeps {
   /** Where the certificate comes from when none is stored yet. */
   readonly obtainCertificate: () => Promise<Psd2Certificate>;
   readonly timeScale?: number;
+  /** Told each step as it is done (start-up logs them one line each). */
+  readonly onStep?: (step: string) => void;
 }
 
 export interface ProviderSetupSummary {
@@ -71,6 +73,10 @@ export function certificateSource(
 
 export async function setUpProvider(deps: ProviderSetupDeps): Promise<ProviderSetupSummary> {
   const changes: string[] = [];
+  const done = (...steps: string[]) => {
+    changes.push(...steps);
+    for (const step of steps) deps.onStep?.(step);
+  };
   let registration = await deps.registrations.load(deps.environment);
   if (!registration) {
     registration = {
@@ -79,14 +85,17 @@ export async function setUpProvider(deps: ProviderSetupDeps): Promise<ProviderSe
       callbackUrls: [],
     };
     await deps.registrations.save(registration);
-    changes.push("stored the PSD2 certificate");
+    done("stored the PSD2 certificate");
   }
   const certificate = registration.certificate;
+  let registered = false;
   const context = await ApiContext.openWithSecretFrom(
     "provider",
     async (installation) => {
-      changes.push("installation", "PSD2 credential", "device-server");
-      return registerPsd2Credential(deps.transport, installation, certificate);
+      const secret = await registerPsd2Credential(deps.transport, installation, certificate);
+      registered = true;
+      done("installation", "PSD2 credential");
+      return secret;
     },
     {
       transport: deps.transport,
@@ -95,9 +104,10 @@ export async function setUpProvider(deps: ProviderSetupDeps): Promise<ProviderSe
       timeScale: deps.timeScale,
     },
   );
+  if (registered) done("device-server");
   const session = await context.session();
   const client = await ensureOAuthClient(context, deps.callbackUrl);
-  if (client.changed) changes.push("OAuth client and callback URL");
+  if (client.changed) done("OAuth client and callback URL");
   const updated: ProviderRegistration = {
     ...registration,
     oauthClientId: client.clientId,

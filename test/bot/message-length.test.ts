@@ -487,8 +487,10 @@ describe("/connect and /disconnect", () => {
         expectFits(alreadyConnectedText(displayName));
         expectFits(disconnectQuestion(displayName));
         expectFits(connectNoticeText({ kind: "connected", displayName, accountCount: count }));
-        expectFits(authorizeLinkText(count));
-        expectFits(authorizeQrCaption(count), "caption");
+        for (const localOnly of [false, true]) {
+          expectFits(authorizeLinkText(count, localOnly));
+          expectFits(authorizeQrCaption(count, localOnly), "caption");
+        }
         for (const kind of [
           "link_expired",
           "denied",

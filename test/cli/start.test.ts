@@ -18,8 +18,8 @@ function start(env: Record<string, string>) {
 }
 
 describe("npm start", () => {
-  it("exits non-zero with one line naming a missing bot token", () => {
-    const result = start({});
+  it("exits non-zero with one line naming a missing bot token in production", () => {
+    const result = start({ NODE_ENV: "production" });
     expect(result.status).toBe(1);
     expect(result.stderr.trim().split("\n")).toEqual([
       "Configuration error: TELEGRAM_BOT_TOKEN is required: the token @BotFather gave your bot",

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig } from "../../src/config.js";
+import { ConfigError, demoRequested, loadConfig } from "../../src/config.js";
 
 const TOKEN = "123456:ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghi";
 const KEY = Buffer.alloc(32, 7).toString("base64");
@@ -140,5 +140,29 @@ describe("configuration", () => {
     expect(errorOf({ TELEGRAM_BOT_TOKEN: TOKEN, PUBLIC_BASE_URL: "ftp://example.com" })).toContain(
       "PUBLIC_BASE_URL must be an http(s) URL",
     );
+  });
+
+  it("takes updates by webhook when there is a public URL, unless BOT_DELIVERY says polling", () => {
+    const url = "https://bot.example.com";
+    expect(loadConfig({ TELEGRAM_BOT_TOKEN: TOKEN }).telegram.delivery).toBe("polling");
+    expect(loadConfig({ TELEGRAM_BOT_TOKEN: TOKEN, PUBLIC_BASE_URL: url }).telegram.delivery).toBe("webhook");
+    const polling = loadConfig({ TELEGRAM_BOT_TOKEN: TOKEN, PUBLIC_BASE_URL: url, BOT_DELIVERY: "polling" });
+    expect(polling.telegram.delivery).toBe("polling");
+    // The OAuth callback still uses the public URL.
+    expect(polling.http.publicBaseUrl).toBe(url);
+    expect(errorOf({ TELEGRAM_BOT_TOKEN: TOKEN, BOT_DELIVERY: "webhook" })).toBe(
+      "Configuration error: BOT_DELIVERY=webhook needs PUBLIC_BASE_URL (where Telegram sends the updates)",
+    );
+    expect(errorOf({ TELEGRAM_BOT_TOKEN: TOKEN, BOT_DELIVERY: "push" })).toBe(
+      'Configuration error: BOT_DELIVERY must be one of "polling", "webhook" (got "push")',
+    );
+  });
+
+  it("runs the demo without a token outside production, or when asked", () => {
+    expect(demoRequested([], {})).toBe(true);
+    expect(demoRequested([], { TELEGRAM_BOT_TOKEN: " " })).toBe(true);
+    expect(demoRequested([], { TELEGRAM_BOT_TOKEN: TOKEN })).toBe(false);
+    expect(demoRequested([], { NODE_ENV: "production" })).toBe(false);
+    expect(demoRequested(["--demo"], { TELEGRAM_BOT_TOKEN: TOKEN, NODE_ENV: "production" })).toBe(true);
   });
 });

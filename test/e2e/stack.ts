@@ -69,6 +69,8 @@ export interface StackOptions {
    * DATABASE_URL), so a test can cut the connection as a network or server fault would.
    */
   readonly databaseProxy?: { readonly listen: (target: { host: string; port: number }) => Promise<number> };
+  /** Run `npm run setup` before the first start (default true); false leaves it to `npm start`. */
+  readonly setup?: boolean;
 }
 
 /** A sandbox user made through the bunq emulator's control API. */
@@ -226,6 +228,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     RECONCILE_INTERVAL_SECONDS: "1",
     UPDATE_LEASE_SECONDS: "3",
     SHUTDOWN_TIMEOUT_SECONDS: "10",
+    BOT_DELIVERY: options.delivery,
     ...(options.delivery === "webhook" ? { PUBLIC_BASE_URL: baseUrl } : {}),
     ...database.env,
     ...options.env,
@@ -367,7 +370,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   }
 
   try {
-    await setup();
+    if (options.setup ?? true) await setup();
     await start();
   } catch (error) {
     await bunq.close();

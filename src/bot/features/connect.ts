@@ -39,10 +39,12 @@ export async function sendAuthorizeLink(ctx: BotContext): Promise<void> {
     username: user.username,
     languageCode: user.language_code,
   });
-  const { url, validMinutes } = await ctx.services.connect.start(chat.id, user.id);
-  await ctx.reply(authorizeLinkText(validMinutes), { reply_markup: authorizeKeyboard(url) });
+  const { url, validMinutes, callbackReachableOnlyHere } = await ctx.services.connect.start(chat.id, user.id);
+  await ctx.reply(authorizeLinkText(validMinutes, callbackReachableOnlyHere), {
+    reply_markup: authorizeKeyboard(url),
+  });
   const png = await QRCode.toBuffer(url, { type: "png", margin: 2, width: 400 });
   await ctx.replyWithPhoto(new InputFile(png, "connect-bunq.png"), {
-    caption: authorizeQrCaption(validMinutes),
+    caption: authorizeQrCaption(validMinutes, callbackReachableOnlyHere),
   });
 }

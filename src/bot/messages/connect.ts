@@ -9,12 +9,17 @@ export function alreadyConnectedText(displayName: string): string {
   return `This chat is already connected to ${describeBunqUser(displayName)}. Reconnect to replace that connection.`;
 }
 
-export function authorizeLinkText(validMinutes: number): string {
-  return `Tap the button to authorize this bot in bunq. The link is valid for ${validMinutes} minutes and works once.`;
+export function authorizeLinkText(validMinutes: number, callbackReachableOnlyHere = false): string {
+  const text = `Tap the button to authorize this bot in bunq. The link is valid for ${validMinutes} minutes and works once.`;
+  return callbackReachableOnlyHere
+    ? `${text}\n\nOpen it in a browser on the computer that runs this bot: after you approve, bunq sends the browser back to a local address of that computer. (The bot's operator can set PUBLIC_BASE_URL so the link works anywhere.)`
+    : text;
 }
 
-export function authorizeQrCaption(validMinutes: number): string {
-  return `Or scan this code with the phone that has the bunq app (valid for ${validMinutes} minutes).`;
+export function authorizeQrCaption(validMinutes: number, callbackReachableOnlyHere = false): string {
+  return callbackReachableOnlyHere
+    ? `The same link as a QR code; it too completes only on the computer that runs this bot (valid for ${validMinutes} minutes).`
+    : `Or scan this code with the phone that has the bunq app (valid for ${validMinutes} minutes).`;
 }
 
 /** What the chat is told when the flow ends outside the chat (in the browser). */

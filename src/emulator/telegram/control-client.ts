@@ -52,6 +52,10 @@ export class TelegramEmulatorClient {
   /** Creates a user, or updates and returns the user with that id. */
   createUser = (user: Partial<Omit<SimUser, "is_bot">> = {}) => this.call<SimUser>("POST", "/users", user);
 
+  /** The user's private chat with the bot (made on first use, like a user opening the bot). */
+  openPrivateChat = (userId: number) =>
+    this.call<ChatInfo>("POST", "/chats", { type: "private", user_id: userId });
+
   createGroup = (title: string, memberIds: number[], type: "group" | "supergroup" = "group") =>
     this.call<ChatInfo>("POST", "/chats", { type, title, member_ids: memberIds });
 

@@ -25,6 +25,11 @@ export interface ConnectDeps {
   oauth: BunqOAuth;
   environment: BunqEnvironment;
   redirectUri: string;
+  /**
+   * The redirect URI is a loopback address (no PUBLIC_BASE_URL): the link completes only in a
+   * browser on the machine that runs the bot, and the user must be told so.
+   */
+  callbackReachableOnlyHere?: boolean;
   /** Tells the chat how the flow ended (the bot words it and sends it). */
   notify(chatId: number, notice: ConnectNotice): Promise<void>;
   /** Where the confirmed connection's API context is kept (the database in the app). */
@@ -41,6 +46,8 @@ export interface StartedConnect {
   url: string;
   expiresAt: Date;
   validMinutes: number;
+  /** See ConnectDeps.callbackReachableOnlyHere. */
+  callbackReachableOnlyHere: boolean;
 }
 
 export type CallbackOutcome =
@@ -103,6 +110,7 @@ export class ConnectService {
       url: await this.#deps.oauth.authorizeUrl(state, this.#deps.redirectUri),
       expiresAt,
       validMinutes: Math.round(this.#ttlMs / 60_000),
+      callbackReachableOnlyHere: this.#deps.callbackReachableOnlyHere ?? false,
     };
   }
 
