@@ -1,7 +1,8 @@
 /**
  * A fresh install as an operator meets it: `npm start` alone registers the bot with bunq (the
  * steps of `npm run setup`, one log line each, no secrets), a second start changes nothing at
- * bunq, and update delivery is its own setting — long polling also with a public URL.
+ * bunq, and update delivery is its own setting — long polling also with a public URL. Outside
+ * demo mode the demo's routes do not exist.
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { DatabaseApiContextStore } from "../../src/db/api-context-store.js";
@@ -89,6 +90,16 @@ describe("npm start on a fresh install", () => {
       const { text, url } = await connectLink(stack, 610_002);
       expect(url.searchParams.get("redirect_uri")).toBe(`${publicUrl}/oauth/callback`);
       expect(text).not.toContain(LOCAL_ONLY_HINT);
+      // With a bot token the demo does not exist.
+      for (const path of ["/demo", "/demo/api/chat", "/demo/assets/demo.js"]) {
+        expect((await fetch(`${stack.baseUrl}${path}`)).status, path).toBe(404);
+      }
+      const post = await fetch(`${stack.baseUrl}/demo/api/messages`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ text: "/balance" }),
+      });
+      expect(post.status).toBe(404);
     },
     SLOW,
   );

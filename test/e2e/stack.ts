@@ -32,10 +32,10 @@ import { startTelegramEmulator, type TelegramEmulator } from "../../src/emulator
 import { AuditTrail } from "../../src/services/audit.js";
 import { scratchPostgresDatabase } from "../helpers/databases.js";
 
-const ROOT = resolve(import.meta.dirname, "../..");
+export const ROOT = resolve(import.meta.dirname, "../..");
 const TSX = join(ROOT, "node_modules/.bin/tsx");
 /** `node --import tsx`, resolved from the project (the app runs in a temp dir with no node_modules). */
-const TSX_LOADER = pathToFileURL(join(ROOT, "node_modules/tsx/dist/loader.mjs")).href;
+export const TSX_LOADER = pathToFileURL(join(ROOT, "node_modules/tsx/dist/loader.mjs")).href;
 const READY_MESSAGE = "bot and server ready";
 
 export type Delivery = "polling" | "webhook";
@@ -135,7 +135,7 @@ export interface Stack {
 }
 
 /** A port that was free a moment ago (the app needs it before it starts, for its callback URL). */
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
   const { port } = server.address() as AddressInfo;

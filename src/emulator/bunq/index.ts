@@ -58,6 +58,27 @@ function seed(state: EmulatorState) {
       name: shop,
     });
   }
+  // Enough for /transactions to have an older page.
+  const everyday: [string, bigint, string][] = [
+    ["Acme B.V.", 245_000n, "Salary"],
+    ["Woonstichting De Key", -95_000n, "Rent"],
+    ["Albert Heijn", -3_412n, "Groceries"],
+    ["NS Reizigers", -860n, "Train Amsterdam–Utrecht"],
+    ["Vodafone", -2_500n, "Phone subscription"],
+    ["Coffee Company", -385n, "Cappuccino"],
+    ["Jumbo", -2_746n, "Groceries"],
+    ["Pathé", -1_450n, "Cinema"],
+    ["Bol.com", -4_999n, "Headphones"],
+    ["Eneco", -11_200n, "Energy"],
+    ["Thuisbezorgd", -2_315n, "Dinner"],
+    ["Gemeente Amsterdam", -6_300n, "Parking permit"],
+  ];
+  for (const [name, cents, description] of everyday) {
+    state.book(state.accounts.get(alice!.accounts[0]!.id)!, cents, description, {
+      iban: "NL91ABNA0417164300",
+      name,
+    });
+  }
   const bobMain = state.accounts.get(bob!.accounts[0]!.id)!;
   state.book(bobMain, -1500n, "Lunch", { iban: alice!.accounts[0]!.iban, name: "Alice Sandbox" });
   state.book(state.accounts.get(alice!.accounts[0]!.id)!, 1500n, "Lunch", {
