@@ -712,6 +712,12 @@ function incomingMessage(text, kind) {
   ui.incomingAmount.setAttribute("aria-invalid", String(kind === "error"));
 }
 
+// A correction starts afresh: the old verdict no longer describes what is typed.
+ui.incomingAmount.addEventListener("input", () => {
+  ui.incomingMessage.textContent = "";
+  ui.incomingAmount.removeAttribute("aria-invalid");
+});
+
 ui.incomingForm.addEventListener("submit", (event) => {
   event.preventDefault();
   const amount = ui.incomingAmount.value.trim();
