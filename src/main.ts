@@ -1,13 +1,42 @@
 /**
  * `npm start`: runs the bot until SIGTERM or SIGINT, then shuts down gracefully within
  * SHUTDOWN_TIMEOUT_SECONDS. A signal during start-up (e.g. while Telegram is unreachable) stops
- * what was started and exits cleanly too.
+ * what was started and exits cleanly too. Without a bot token outside production, or with
+ * `--demo` (`npm run demo`), it runs the offline demo instead (src/demo).
  */
-import { startApp } from "./app.js";
+import { startApp, type RunningApp } from "./app.js";
 import { StartAbortedError } from "./bot/updates/telegram-retry.js";
 import { runCommand } from "./cli/run.js";
+import { demoRequested, loadDotEnv } from "./config.js";
+import type { Logger } from "./logger.js";
 
-await runCommand(async (config, logger) => {
+loadDotEnv();
+if (demoRequested(process.argv.slice(2), process.env)) {
+  // Loaded only here: production never loads the emulators.
+  const { startDemoWorld } = await import("./demo/world.js");
+  const demo = await startDemoWorld(process.env);
+  try {
+    await runCommand(
+      (config, logger) =>
+        runUntilSignal(
+          logger,
+          (signal) => startApp(config, logger, signal, { demoRoutes: demo.routes }),
+          (app) => demo.announce(app.url, logger),
+        ),
+      demo.env,
+    );
+  } finally {
+    await demo.close();
+  }
+} else {
+  await runCommand((config, logger) => runUntilSignal(logger, (signal) => startApp(config, logger, signal)));
+}
+
+async function runUntilSignal(
+  logger: Logger,
+  start: (signal: AbortSignal) => Promise<RunningApp>,
+  onStarted: (app: RunningApp) => void = () => undefined,
+): Promise<void> {
   const shutdown = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {
     if (shutdown.signal.aborted) return;
@@ -20,13 +49,14 @@ await runCommand(async (config, logger) => {
   process.on("SIGINT", onSignal);
   let app;
   try {
-    app = await startApp(config, logger, shutdown.signal);
+    app = await start(shutdown.signal);
   } catch (error) {
     if (error instanceof StartAbortedError) return;
     throw error;
   }
+  onStarted(app);
   if (!shutdown.signal.aborted) {
     await new Promise((resolve) => shutdown.signal.addEventListener("abort", resolve, { once: true }));
   }
   await app.stop();
-});
+}

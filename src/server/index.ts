@@ -28,8 +28,10 @@ export function createServer(deps: ServerDeps): Express {
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", false);
-  app.use(requestLog(deps.logger));
   app.use(securityHeaders);
+  // Before the request log: the demo page polls twice a second, which would drown the log.
+  if (deps.demoRoutes) app.use(deps.demoRoutes);
+  app.use(requestLog(deps.logger));
   if (deps.publicBaseUrl?.startsWith("https://")) app.use(strictTransportSecurity);
 
   app.get("/healthz", async (_req, res) => {
@@ -45,7 +47,6 @@ export function createServer(deps: ServerDeps): Express {
     app.post(deps.webhook.path, deps.webhook.handler);
   }
   app.use(oauthRoutes(deps.connect));
-  if (deps.demoRoutes) app.use(deps.demoRoutes);
   app.use((_req, res) => {
     res.status(404).type("html").send(messagePage("Not found", "There is nothing here."));
   });

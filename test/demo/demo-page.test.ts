@@ -159,12 +159,12 @@ describe.skipIf(browserSkipReason !== undefined)("the demo page in Chromium", ()
     await page.locator("#empty-chat").waitFor();
     expect(await page.locator("#empty-chat").textContent()).toContain("send /start");
 
-    // Seeded: Main 1250.00 less five shop payments (130.00), plus 15.00 from Bob.
+    // Seeded: Main 1250.00, a month of everyday payments (+1008.33) and 15.00 from Bob.
     const atBunq = await aliceAtBunq();
-    expect(atBunq.accounts.map((account) => account.balance)).toEqual(["1135.00", "5000.00", "300.00"]);
+    expect(atBunq.accounts.map((account) => account.balance)).toEqual(["2273.33", "5000.00", "300.00"]);
     await eventually(() => page.locator("#accounts > li").count()).toBe(3);
     const rows = await page.locator("#accounts > li").allInnerTexts();
-    expect(rows[0]).toMatch(/Main\s+€1,135\.00\s+Bank account · NL\d\dBUNQ\d{10}/);
+    expect(rows[0]).toMatch(/Main\s+€2,273\.33\s+Bank account · NL\d\dBUNQ\d{10}/);
     expect(rows[1]).toMatch(/Savings\s+€5,000\.00\s+Savings account · /);
     expect(rows[2]).toMatch(/Household\s+€300\.00\s+Joint account · /);
     expect(rows[0]).toContain(alice().accounts[0]!.iban);
@@ -459,9 +459,9 @@ describe.skipIf(browserSkipReason !== undefined)("the demo page in Chromium", ()
 
     await eventually(() => drafts.innerText()).toBe("Nothing waiting.");
     await eventually(() => requests.innerText()).toBe("Nothing waiting.");
-    // 1135.00 − 10.00 (approved draft) + 5.00 (paid request)
-    await eventually(() => accountRow(main.id).locator(".account-balance").textContent()).toBe("€1,130.00");
-    expect(await balanceAtBunq(main.id)).toBe("1130.00");
+    // 2273.33 − 10.00 (approved draft) + 5.00 (paid request)
+    await eventually(() => accountRow(main.id).locator(".account-balance").textContent()).toBe("€2,268.33");
+    expect(await balanceAtBunq(main.id)).toBe("2268.33");
     const atBunq = await aliceAtBunq();
     expect(atBunq.draft_payments).toEqual([
       { id: approved, status: "ACCEPTED" },
