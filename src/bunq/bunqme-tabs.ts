@@ -1,7 +1,8 @@
 /** bunq.me tabs: a payment link anyone can pay, for requests without a named counterparty. */
 import { z } from "zod";
 import type { ApiContext } from "./api-context.js";
-import { unwrapList, unwrapObject } from "./envelope.js";
+import { unwrapObject } from "./envelope.js";
+import { newestOf } from "./lookup.js";
 import { formatBunqAmount, type Money } from "./money.js";
 
 const idAnswer = z.object({ Id: z.object({ id: z.number().int() }) });
@@ -71,15 +72,9 @@ export async function findBunqMeTab(
   accountId: number,
   wanted: { amount: Money; description: string; createdSince: Date; excludeIds: readonly number[] },
 ): Promise<BunqMeTabView | undefined> {
-  const response = await context.send({
-    method: "GET",
-    path: path(accountId),
-    query: { count: 200 },
-    idempotent: true,
-  });
   const amount = formatBunqAmount(wanted.amount);
-  const found = unwrapList(response.body, tabAnswer)
-    .items.map((item) => item.BunqMeTab)
+  const found = (await newestOf(context, path(accountId), tabAnswer))
+    .map((item) => item.BunqMeTab)
     .find(
       (tab) =>
         !wanted.excludeIds.includes(tab.id) &&

@@ -5,7 +5,8 @@
 import { z } from "zod";
 import { pointer, type Counterparty } from "./aliases.js";
 import type { ApiContext } from "./api-context.js";
-import { unwrapList, unwrapObject } from "./envelope.js";
+import { unwrapObject } from "./envelope.js";
+import { newestOf } from "./lookup.js";
 import { formatBunqAmount, type Money } from "./money.js";
 
 export type DraftStatus = "PENDING" | "ACCEPTED" | "REJECTED" | "CANCELLED";
@@ -69,13 +70,8 @@ export async function findDraftPaymentByReference(
   accountId: number,
   merchantReference: string,
 ): Promise<{ id: number; status: DraftStatus } | undefined> {
-  const response = await context.send({
-    method: "GET",
-    path: `/user/{userId}/monetary-account/${accountId}/draft-payment`,
-    query: { count: 200 },
-    idempotent: true,
-  });
-  const drafts = unwrapList(response.body, draftAnswer).items.map((item) => item.DraftPayment);
+  const listing = `/user/{userId}/monetary-account/${accountId}/draft-payment`;
+  const drafts = (await newestOf(context, listing, draftAnswer)).map((item) => item.DraftPayment);
   const draft = drafts.find((candidate) =>
     candidate.entries.some((entry) => entry.merchant_reference === merchantReference),
   );

@@ -8,6 +8,7 @@ import { z } from "zod";
 import type { ApiContext } from "./api-context.js";
 import { unwrapList, unwrapObject } from "./envelope.js";
 import { NetworkError, OutcomeUnknownError, ServerError } from "./errors.js";
+import { LOOKUP_DEPTH } from "./lookup.js";
 import { formatBunqAmount, parseBunqAmount, type Money } from "./money.js";
 
 const MAX_PAGE_SIZE = 200;
@@ -120,9 +121,6 @@ export interface NewPayment {
   /** See BunqRequest.beforeSend. */
   readonly beforeSend?: () => Promise<void>;
 }
-
-/** How far back a lost answer is looked for: a payment we just sent is among the newest. */
-const LOOKUP_DEPTH = 200;
 
 /**
  * Creates (signed) a payment and returns its id. If bunq's answer is lost, the payment is

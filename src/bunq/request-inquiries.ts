@@ -2,7 +2,8 @@
 import { z } from "zod";
 import { pointer, type Counterparty } from "./aliases.js";
 import type { ApiContext } from "./api-context.js";
-import { unwrapList, unwrapObject } from "./envelope.js";
+import { unwrapObject } from "./envelope.js";
+import { newestOf } from "./lookup.js";
 import { formatBunqAmount, type Money } from "./money.js";
 
 const idAnswer = z.object({ Id: z.object({ id: z.number().int() }) });
@@ -71,14 +72,8 @@ export async function findRequestInquiryByReference(
   accountId: number,
   merchantReference: string,
 ): Promise<RequestInquiryView | undefined> {
-  const response = await context.send({
-    method: "GET",
-    path: path(accountId),
-    query: { count: 200 },
-    idempotent: true,
-  });
-  const found = unwrapList(response.body, inquiryAnswer)
-    .items.map((item) => item.RequestInquiry)
+  const found = (await newestOf(context, path(accountId), inquiryAnswer))
+    .map((item) => item.RequestInquiry)
     .find((inquiry) => inquiry.merchant_reference === merchantReference);
   return found && { id: found.id, status: found.status, shareUrl: found.bunqme_share_url ?? undefined };
 }

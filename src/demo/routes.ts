@@ -7,6 +7,7 @@
 import { readFileSync } from "node:fs";
 import express, { Router, type ErrorRequestHandler, type RequestHandler } from "express";
 import { z } from "zod";
+import { noReferrer } from "../server/security-headers.js";
 import { demoPage } from "./page.js";
 
 export interface DemoRoutesOptions {
@@ -282,11 +283,9 @@ function twoDecimals(amount: string): string {
 
 // --- The router ----------------------------------------------------------------------------
 
-const demoHeaders: RequestHandler = (_req, res, next) => {
-  // Replaces the app-wide policy, which allows no scripts at all.
+/** Replaces the app-wide policy, which allows no scripts at all. */
+const demoPolicy: RequestHandler = (_req, res, next) => {
   res.setHeader("Content-Security-Policy", DEMO_CONTENT_SECURITY_POLICY);
-  res.setHeader("Referrer-Policy", "no-referrer");
-  res.setHeader("Cache-Control", "no-store");
   next();
 };
 
@@ -321,7 +320,8 @@ export function demoRoutes(options: DemoRoutesOptions): Router {
   const bunqUser = () => callEmulator(bunq, "GET", `/users/${options.bunqUserId}`, bunqUserAnswer);
 
   const router = Router();
-  router.use("/demo", demoHeaders);
+  // The chat carries the /connect link with its OAuth state: no Referer, no cache, as the OAuth pages.
+  router.use("/demo", noReferrer, demoPolicy);
 
   router.get("/demo", (_req, res) => {
     res.type("html").send(html);
