@@ -3,7 +3,18 @@
  * their table, row and purpose; nothing secret is stored in clear.
  */
 import { sql } from "drizzle-orm";
-import { bigint, bigserial, index, integer, jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import {
+  bigint,
+  bigserial,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
 
 const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
 const updatedAt = () => timestamp("updated_at", { withTimezone: true }).notNull().defaultNow();
@@ -14,6 +25,12 @@ export const telegramChats = pgTable("telegram_chats", {
   firstName: text("first_name"),
   username: text("username"),
   languageCode: text("language_code"),
+  /** Messages when money moves (bunq callbacks); /notifications turns them off and on. */
+  notificationsEnabled: boolean("notifications_enabled").notNull().default(true),
+  /** Movements smaller than this (minor units, any currency) are not announced. */
+  notificationsMinimumMinor: bigint("notifications_minimum_minor", { mode: "bigint" })
+    .notNull()
+    .default(sql`0`),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });
@@ -28,10 +45,89 @@ export const bunqConnections = pgTable("bunq_connections", {
   status: text("status", { enum: ["active", "revoked"] })
     .notNull()
     .default("active"),
-  accessTokenEncrypted: text("access_token_encrypted").notNull(),
+  /** Null once the connection is revoked: a revoked token is deleted, not kept. */
+  accessTokenEncrypted: text("access_token_encrypted"),
+  /**
+   * SHA-256 of the secret in our callback URL (`/bunq/callback/<secret>`): bunq does not sign
+   * callbacks, so the unguessable path is what says a callback is about this connection.
+   */
+  callbackTokenHash: text("callback_token_hash").unique(),
+  /** When our notification filters were registered at bunq; null while there are none. */
+  callbacksRegisteredAt: timestamp("callbacks_registered_at", { withTimezone: true }),
+  /** Why there are no filters (no public URL, or bunq's 2 URLs per category are taken). */
+  callbacksUnavailable: text("callbacks_unavailable", { enum: ["no_public_url", "full", "failed"] }),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });
+
+/**
+ * The last balances read from bunq for a connection, so /balance can answer without a bunq
+ * read while callbacks say nothing moved (see services/banking/held-balances.ts).
+ */
+export const heldBalances = pgTable("held_balances", {
+  chatId: bigint("chat_id", { mode: "number" })
+    .primaryKey()
+    .references(() => bunqConnections.chatId, { onDelete: "cascade" }),
+  /** The accounts as read (amounts as decimal strings), in bunq's order. */
+  accounts: jsonb("accounts").$type<Record<string, unknown>[]>().notNull(),
+  readAt: timestamp("read_at", { withTimezone: true }).notNull(),
+  /** Set by a callback that reports money moving; newer than read_at means the copy is stale. */
+  movedAt: timestamp("moved_at", { withTimezone: true }),
+});
+
+/**
+ * The callback inbox: every bunq callback we accept is stored before we answer 200, and
+ * announced from here by a worker. One row per event (bunq's retries and duplicates fold into
+ * it through the unique key), so a movement is announced once.
+ */
+export const bunqCallbacks = pgTable(
+  "bunq_callbacks",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    chatId: bigint("chat_id", { mode: "number" })
+      .notNull()
+      .references(() => bunqConnections.chatId, { onDelete: "cascade" }),
+    category: text("category").notNull(),
+    eventType: text("event_type").notNull(),
+    objectType: text("object_type").notNull(),
+    objectId: bigint("object_id", { mode: "number" }).notNull(),
+    /** The object's own state (a request's status, a tab's paid count): a change is a new event. */
+    objectState: text("object_state").notNull(),
+    payload: jsonb("payload").$type<Record<string, unknown>>().notNull(),
+    status: text("status", { enum: ["pending", "done", "failed"] })
+      .notNull()
+      .default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    leaseUntil: timestamp("lease_until", { withTimezone: true }),
+    leaseToken: text("lease_token"),
+    receivedAt: timestamp("received_at", { withTimezone: true }).notNull().defaultNow(),
+    doneAt: timestamp("done_at", { withTimezone: true }),
+  },
+  (table) => [
+    uniqueIndex("bunq_callbacks_event").on(
+      table.chatId,
+      table.category,
+      table.eventType,
+      table.objectId,
+      table.objectState,
+    ),
+    index("bunq_callbacks_pending").on(table.status, table.id),
+  ],
+);
+
+/**
+ * bunq reads no user asked for (PSD2 RTS Art. 36(5)(b): at most 4 per 24 h per connection).
+ * One row per read; rows older than a day only matter to housekeeping.
+ */
+export const unattendedReads = pgTable(
+  "unattended_reads",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    principal: text("principal").notNull(),
+    readAt: timestamp("read_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [index("unattended_reads_principal").on(table.principal, table.readAt)],
+);
 
 export const bunqApiContexts = pgTable("bunq_api_contexts", {
   principal: text("principal").primaryKey(),

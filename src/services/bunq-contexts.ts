@@ -112,7 +112,7 @@ export class BunqContexts {
       .from(bunqConnections)
       .where(eq(bunqConnections.chatId, chatId));
     if (!row) throw new NotConnectedError();
-    if (row.status === "revoked") throw new ConsentRevokedError();
+    if (row.status === "revoked" || row.token === null) throw new ConsentRevokedError();
     const token = this.#deps.keyring.decrypt(row.token, binding("bunqConnections", chatId, "access_token"));
     return this.use(chatId, () => ApiContext.open(connectionPrincipal(chatId), token, this.#deps.context));
   }

@@ -46,7 +46,7 @@ describe.each(testBackends)("key rotation on $name", (backend) => {
         row.installationTokenEncrypted,
         row.serverPublicKeyEncrypted!,
       ]),
-      ...connections.map((row) => row.accessTokenEncrypted),
+      ...connections.map((row) => row.accessTokenEncrypted!),
     ].map((envelope) => Keyring.keyIdOf(envelope)!);
   }
 
@@ -110,8 +110,8 @@ describe.each(testBackends)("key rotation while the bot writes, on $name", (back
   async function storedToken(): Promise<{ keyId: string | undefined; token: string }> {
     const [row] = await handle.db.select().from(bunqConnections);
     return {
-      keyId: Keyring.keyIdOf(row!.accessTokenEncrypted),
-      token: new Keyring([oldKey, newKey]).decrypt(row!.accessTokenEncrypted, where),
+      keyId: Keyring.keyIdOf(row!.accessTokenEncrypted!),
+      token: new Keyring([oldKey, newKey]).decrypt(row!.accessTokenEncrypted!, where),
     };
   }
 

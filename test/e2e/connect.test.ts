@@ -135,7 +135,7 @@ describe.each<Delivery>(["polling", "webhook"])("/connect end to end, %s deliver
           bunqUserId: sandbox.user_id,
         });
         // An envelope under the app's key; opening it gives the real token, which is not in it.
-        const envelope = connection!.accessTokenEncrypted;
+        const envelope = connection!.accessTokenEncrypted!;
         expect(envelope).toMatch(/^v1\.e2e\./);
         const accessToken = stack.keyring.decrypt(
           envelope,
