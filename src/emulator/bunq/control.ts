@@ -1,14 +1,23 @@
 /**
  * The control API under /_emulator — clearly not bunq — for tests and the demo: create users
- * with accounts and history, inspect state, inject faults, read the request log, reset.
+ * with accounts and history, inspect state, play the other side (payers, the account holder's
+ * app), inject faults, read the request and callback logs, reset.
  */
 import { z } from "zod";
 import { FAULT_KINDS, type FaultBox, type FaultKind } from "./faults.js";
 import { formatCents, parseCents } from "./format.js";
 import { bunqIban } from "./iban.js";
 import { decide } from "./oauth.js";
-import { executeDraft, payRequest } from "./routes/money-requests.js";
-import { randomToken, type AccountKind, type EmulatorState } from "./state.js";
+import { executeDraft, payRequest, payTab, rejectDraft, rejectRequest } from "./routes/money-requests.js";
+import { crowdedCategory, removeFiltersOfGrant, TOO_MANY_URLS } from "./routes/notification-filters.js";
+import {
+  randomToken,
+  type AccountKind,
+  type EmulatorState,
+  type NotificationFilter,
+  type OAuthGrant,
+} from "./state.js";
+import { userApiKeyObject } from "./users.js";
 
 export interface LoggedRequest {
   readonly id: number;
@@ -64,6 +73,13 @@ const newFault = z.object({
   ms: z.number().int().optional(),
   times: z.number().int().min(1).default(1),
 });
+
+const tabPayment = z.object({
+  amount: z.string().optional(),
+  payer_name: z.string().min(1).default("J. Payer"),
+});
+
+const callbackSettings = z.object({ deliveries: z.number().int().min(1).max(10).default(1) });
 
 const filterSeed = z.object({
   account_id: z.number().int().optional(),
@@ -128,6 +144,32 @@ export function createUser(state: EmulatorState, input: z.input<typeof newUser>)
   return { user_id: user.id, api_key: user.apiKey, accounts };
 }
 
+/** A filter as the control API shows it: `grant_id` names the OAuth grant that wrote it. */
+const filterView = (f: NotificationFilter) => ({
+  category: f.category,
+  target: f.target,
+  ...(f.grantId !== undefined ? { grant_id: f.grantId } : {}),
+});
+
+/**
+ * The user removes an app in the bunq app. bunq tells the app (its OAUTH filters, and only
+ * its), then stops calling it: the filters it wrote go, and its token and sessions stop working.
+ */
+function revokeGrant(state: EmulatorState, grant: OAuthGrant): number {
+  state.onEvent({
+    userId: grant.grantedByUserId,
+    category: "OAUTH",
+    eventType: "OAUTH_REVOKED",
+    object: userApiKeyObject(state, grant),
+    grantId: grant.userApiKeyId,
+  });
+  state.grants.delete(grant.accessToken);
+  for (const [sessionToken, session] of state.sessions) {
+    if (session.apiKeyUserId === grant.userApiKeyId) state.sessions.delete(sessionToken);
+  }
+  return removeFiltersOfGrant(state, grant.userApiKeyId);
+}
+
 export interface ControlDeps {
   readonly state: EmulatorState;
   readonly timeScale: number;
@@ -173,10 +215,9 @@ export function handleControl(deps: ControlDeps, method: string, path: string, j
       active_sessions: [...state.sessions.values()].filter(
         (s) => s.userId === user.id && s.expiresAt > Date.now(),
       ).length,
-      notification_filters: [
-        `user:${user.id}`,
-        ...state.accountsOf(user.id).map((a) => `account:${a.id}`),
-      ].flatMap((scope) => state.filters.get(scope) ?? []),
+      notification_filters: [`user:${user.id}`, ...state.accountsOf(user.id).map((a) => `account:${a.id}`)]
+        .flatMap((scope) => state.filters.get(scope) ?? [])
+        .map(filterView),
     };
   }
   if (method === "GET" && (match = /^\/users\/(\d+)\/money$/.exec(path))) {
@@ -216,22 +257,17 @@ export function handleControl(deps: ControlDeps, method: string, path: string, j
       throw new ControlError(404, "no such account for that user");
     }
     const scope = spec.account_id === undefined ? `user:${userId}` : `account:${spec.account_id}`;
-    state.filters.set(scope, [...(state.filters.get(scope) ?? []), ...spec.filters]);
-    return { scope, filters: state.filters.get(scope) };
+    const filters = [...(state.filters.get(scope) ?? []), ...spec.filters];
+    if (crowdedCategory(filters) !== undefined) throw new ControlError(400, TOO_MANY_URLS);
+    state.filters.set(scope, filters);
+    return { scope, filters: filters.map(filterView) };
   }
   if (method === "POST" && (match = /^\/users\/(\d+)\/revoke-grants$/.exec(path))) {
-    // The user removes the app in the bunq app: its tokens and their sessions stop working.
+    // The user removes the app in the bunq app.
     const userId = Number(match[1]);
-    let revoked = 0;
-    for (const [token, grant] of state.grants) {
-      if (grant.grantedByUserId !== userId) continue;
-      state.grants.delete(token);
-      revoked++;
-      for (const [sessionToken, session] of state.sessions) {
-        if (session.apiKeyUserId === grant.userApiKeyId) state.sessions.delete(sessionToken);
-      }
-    }
-    return { revoked };
+    const grants = [...state.grants.values()].filter((grant) => grant.grantedByUserId === userId);
+    const filtersRemoved = grants.reduce((sum, grant) => sum + revokeGrant(state, grant), 0);
+    return { revoked: grants.length, filters_removed: filtersRemoved };
   }
   if (method === "POST" && (match = /^\/users\/(\d+)\/payments$/.exec(path))) {
     const spec = parse(bulkPayments, json);
@@ -293,7 +329,7 @@ export function handleControl(deps: ControlDeps, method: string, path: string, j
     const draft = state.drafts.get(Number(match[1]));
     if (!draft) throw new ControlError(404, "no such draft payment");
     if (draft.status !== "PENDING") throw new ControlError(409, `draft is ${draft.status}`);
-    if (match[2] === "reject") draft.status = "REJECTED";
+    if (match[2] === "reject") rejectDraft(state, draft);
     else {
       try {
         executeDraft(state, draft);
@@ -307,9 +343,35 @@ export function handleControl(deps: ControlDeps, method: string, path: string, j
     const inquiry = state.requests.get(Number(match[1]));
     if (!inquiry) throw new ControlError(404, "no such request");
     if (inquiry.status !== "PENDING") throw new ControlError(409, `request is ${inquiry.status}`);
-    if (match[2] === "reject") inquiry.status = "REJECTED";
+    if (match[2] === "reject") rejectRequest(state, inquiry);
     else payRequest(state, inquiry);
     return { id: inquiry.id, status: inquiry.status };
+  }
+  if (method === "POST" && (match = /^\/bunqme-tabs\/(\d+)\/pay$/.exec(path))) {
+    // Someone opens the bunq.me link and pays (by default what the tab asks).
+    const spec = parse(tabPayment, json);
+    const tab = state.tabs.get(Number(match[1]));
+    if (!tab) throw new ControlError(404, "no such bunq.me tab");
+    const cents = spec.amount === undefined ? tab.amountCents : parseCents(spec.amount);
+    if (cents === undefined || cents <= 0n)
+      throw new ControlError(400, "amount: a positive amount like 12.50");
+    if (tab.status !== "WAITING_FOR_PAYMENT") throw new ControlError(409, `tab is ${tab.status}`);
+    const payment = payTab(state, tab, cents, spec.payer_name);
+    const account = state.accounts.get(tab.accountId)!;
+    return {
+      id: tab.id,
+      status: tab.status,
+      payment_id: payment.id,
+      result_inquiries: tab.resultPaymentIds.length,
+      balance: formatCents(account.balanceCents),
+    };
+  }
+  if (method === "GET" && path === "/callbacks") return state.callbackLog;
+  if (method === "GET" && path === "/callbacks/settings") return { deliveries: state.callbackDeliveries };
+  if (method === "POST" && path === "/callbacks/settings") {
+    // Every callback is POSTed this many times in a row, as if our answers to bunq were lost.
+    state.callbackDeliveries = parse(callbackSettings, json).deliveries;
+    return { deliveries: state.callbackDeliveries };
   }
   if (method === "POST" && path === "/sessions/expire") {
     const token = (json as { session_token?: unknown } | undefined)?.session_token;

@@ -3,7 +3,7 @@
  * installations, devices and sessions that API clients hold. Amounts are integer cents.
  */
 import { randomBytes } from "node:crypto";
-import { formatCents } from "./format.js";
+import { paymentObject } from "./routes/payments.js";
 
 export type UserKind = "UserPerson" | "UserCompany" | "UserPaymentServiceProvider";
 export type AccountKind = "MonetaryAccountBank" | "MonetaryAccountSavings" | "MonetaryAccountJoint";
@@ -133,11 +133,19 @@ export interface BunqMeTab {
   readonly description: string;
   readonly shareUrl: string;
   status: "WAITING_FOR_PAYMENT" | "CANCELLED" | "EXPIRED";
+  /** The payments made on the tab, oldest first: its `result_inquiries`. */
+  readonly resultPaymentIds: number[];
 }
 
 export interface NotificationFilter {
   readonly category: string;
   readonly target: string;
+  /**
+   * The UserApiKey id of the OAuth grant whose session wrote the filter; none for filters the
+   * user wrote with an API key (or the control API seeded). bunq stops calling a revoked app,
+   * so revoking a grant removes its filters, after telling its OAUTH filters.
+   */
+  readonly grantId?: number;
 }
 
 /** Something happened that callbacks may report. */
@@ -146,7 +154,34 @@ export interface EmulatorEvent {
   readonly accountId?: number;
   readonly category: string;
   readonly eventType: string;
+  /** What the matching GET returns, wrapped: `{"Payment": {…}}`, `{"BunqMeTab": {…}}`, … */
   readonly object: Record<string, unknown>;
+  /** Only filters this grant wrote hear of it (an app learns of its own revocation, no other's). */
+  readonly grantId?: number;
+}
+
+/** One POST of a callback to a target, as `GET /_emulator/callbacks` lists it. */
+export interface CallbackAttempt {
+  readonly target: string;
+  readonly category: string;
+  readonly event_type: string;
+  readonly object_id: number;
+  /** 1 for the first POST of this callback to this target, then counting repeats and retries. */
+  readonly attempt: number;
+  /** The HTTP status the target answered, or null when there was no answer. */
+  readonly status: number | null;
+  /** When the POST was sent (ISO 8601). */
+  readonly at: string;
+}
+
+export interface BookOptions {
+  /** The API client's reference, kept on the payment. */
+  readonly merchantReference?: string;
+  /**
+   * bunq's PAYMENT category leaves out "payments that result out of paying a Request" (and
+   * bunq.me tabs, which are requests too): such money is reported as a MUTATION only.
+   */
+  readonly mutationOnly?: boolean;
 }
 
 export interface CallbackFailure {
@@ -196,6 +231,10 @@ export class EmulatorState {
   /** URL filters per scope: `user:ID` or `account:ID`. */
   filters = new Map<string, NotificationFilter[]>();
   callbackFailures: CallbackFailure[] = [];
+  /** Every callback POST so far, for tests that count deliveries. */
+  callbackLog: CallbackAttempt[] = [];
+  /** Test control: how often each callback is POSTed in a row (as if our answers were lost). */
+  callbackDeliveries = 1;
   attachments = new Map<number, Attachment>();
   notes: PaymentNote[] = [];
   /** Set by the server: where events go to become callbacks. */
@@ -218,15 +257,20 @@ export class EmulatorState {
     return this.payments.filter((payment) => payment.accountId === accountId).sort((a, b) => b.id - a.id);
   }
 
-  /** Books one side of a transfer and returns the payment. */
+  /**
+   * Books one side of a transfer and returns the payment. Callbacks carry the payment exactly as
+   * GET payment shows it: MUTATION_CREATED always, and PAYMENT_CREATED (money out) or
+   * PAYMENT_RECEIVED (money in) unless the payment pays a request.
+   */
   book(
     account: EmulatedAccount,
     amountCents: bigint,
     description: string,
     counterparty: EmulatedPayment["counterparty"],
-    merchantReference?: string,
+    options: BookOptions = {},
   ): EmulatedPayment {
     account.balanceCents += amountCents;
+    const { merchantReference } = options;
     const payment: EmulatedPayment = {
       id: this.nextId(),
       accountId: account.id,
@@ -240,23 +284,12 @@ export class EmulatorState {
       ...(merchantReference !== undefined ? { merchantReference } : {}),
     };
     this.payments.push(payment);
-    const object = {
-      Payment: {
-        id: payment.id,
-        monetary_account_id: account.id,
-        amount: { value: formatCents(amountCents), currency: account.currency },
-        description,
-        ...(merchantReference !== undefined ? { merchant_reference: merchantReference } : {}),
-      },
-    };
-    for (const category of ["MUTATION", "PAYMENT"]) {
-      this.onEvent({
-        userId: account.userId,
-        accountId: account.id,
-        category,
-        eventType: "PAYMENT_CREATED",
-        object,
-      });
+    const object = paymentObject(payment, account.iban, this.users.get(account.userId)?.displayName ?? "");
+    const event = { userId: account.userId, accountId: account.id, object };
+    this.onEvent({ ...event, category: "MUTATION", eventType: "MUTATION_CREATED" });
+    if (!options.mutationOnly) {
+      const eventType = amountCents < 0n ? "PAYMENT_CREATED" : "PAYMENT_RECEIVED";
+      this.onEvent({ ...event, category: "PAYMENT", eventType });
     }
     return payment;
   }

@@ -1,59 +1,12 @@
-import { createPrivateKey, sign } from "node:crypto";
-import forge from "node-forge";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startBunqEmulator, type BunqEmulator } from "../../../src/emulator/bunq/index.js";
+import { installOnly, pause, REDIRECT, registerCredential, selfSigned } from "./psd2.js";
 import { control, RawBunq } from "./raw-client.js";
-
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const REDIRECT = "http://127.0.0.1:3999/oauth/callback";
-
-/** A self-signed certificate made directly with node-forge, as an operator would with openssl. */
-function selfSigned(commonName: string) {
-  const keys = forge.pki.rsa.generateKeyPair({ bits: 1024, e: 0x10001 });
-  const certificate = forge.pki.createCertificate();
-  certificate.publicKey = keys.publicKey;
-  certificate.serialNumber = "01";
-  certificate.validity.notBefore = new Date();
-  certificate.validity.notAfter = new Date(Date.now() + 86_400_000);
-  const subject = [
-    { name: "commonName", value: commonName },
-    { name: "countryName", value: "NL" },
-  ];
-  certificate.setSubject(subject);
-  certificate.setIssuer(subject);
-  certificate.sign(keys.privateKey, forge.md.sha256.create());
-  return { pem: forge.pki.certificateToPem(certificate), keyPem: forge.pki.privateKeyToPem(keys.privateKey) };
-}
 
 let emulator: BunqEmulator;
 let provider: RawBunq;
 let client: { id: number; client_id: string; secret: string };
 let person: { user_id: number; api_key: string };
-
-async function registerCredential(bunq: RawBunq, cert: { pem: string; keyPem: string }, tamper = false) {
-  const signed = bunq.keys.publicKey + bunq.installationToken + (tamper ? "x" : "");
-  return bunq.call("POST", "/payment-service-provider-credential", {
-    token: bunq.installationToken,
-    body: {
-      client_payment_service_provider_certificate: cert.pem,
-      client_payment_service_provider_certificate_chain: cert.pem,
-      client_public_key_signature: sign(
-        "sha256",
-        Buffer.from(signed),
-        createPrivateKey(cert.keyPem),
-      ).toString("base64"),
-    },
-  });
-}
-
-async function installOnly(bunq: RawBunq) {
-  const installation = await bunq.call("POST", "/installation", {
-    body: { client_public_key: bunq.keys.publicKey },
-  });
-  const merged = Object.assign({}, ...installation.json.Response);
-  bunq.installationToken = merged.Token.token;
-  bunq.serverPublicKey = merged.ServerPublicKey.server_public_key;
-}
 
 beforeAll(async () => {
   emulator = await startBunqEmulator({ timeScale: 0.001 });

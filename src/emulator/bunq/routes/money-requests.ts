@@ -1,7 +1,8 @@
 /**
  * Money that waits for someone: draft payments (approved by the account holder — here through
  * the control API), request-inquiries (with a bunq.me fallback link; sugardaddy@bunq.com pays
- * at once, as in bunq's sandbox) and bunq.me tabs.
+ * at once, as in bunq's sandbox) and bunq.me tabs (paid through the control API). Every change
+ * of state is a callback carrying the object as its GET returns it.
  */
 import { z } from "zod";
 import { BunqHttpError, badRequest, notFound } from "../errors.js";
@@ -11,11 +12,13 @@ import {
   randomToken,
   type BunqMeTab,
   type DraftPayment,
+  type EmulatedPayment,
   type EmulatorState,
   type RequestInquiry,
 } from "../state.js";
 import { ownAccount } from "./owner.js";
 import { newestFirst, paginate } from "./pagination.js";
+import { paymentObject } from "./payments.js";
 
 const SUGAR_DADDY = "sugardaddy@bunq.com";
 const BUNQME_BASE = "https://bunq.me/";
@@ -79,7 +82,14 @@ function requestObject(request: RequestInquiry) {
   };
 }
 
-function tabObject(tab: BunqMeTab) {
+/**
+ * A tab with its result inquiries: one per payment made on it, holding the payment as GET
+ * payment shows it (unwrapped, as the spec's BunqMeTabResultInquiry.payment says).
+ */
+function tabObject(state: EmulatorState, tab: BunqMeTab) {
+  const account = state.accounts.get(tab.accountId)!;
+  const ownerName = state.users.get(account.userId)?.displayName ?? "";
+  const payments = tab.resultPaymentIds.flatMap((id) => state.payments.find((p) => p.id === id) ?? []);
   return {
     BunqMeTab: {
       id: tab.id,
@@ -90,9 +100,46 @@ function tabObject(tab: BunqMeTab) {
         amount_inquired: amount(tab.amountCents, tab.currency),
         description: tab.description,
       },
-      result_inquiries: [],
+      result_inquiries: payments.map((payment) => ({
+        payment: paymentObject(payment, account.iban, ownerName).Payment,
+        bunq_me_tab_id: tab.id,
+      })),
     },
   };
+}
+
+/** Tells the owner's DRAFT_PAYMENT filters what became of a draft. */
+function draftEvent(state: EmulatorState, draft: DraftPayment, eventType: string): void {
+  const account = state.accounts.get(draft.accountId)!;
+  state.onEvent({
+    userId: account.userId,
+    accountId: account.id,
+    category: "DRAFT_PAYMENT",
+    eventType,
+    object: draftObject(draft, account.currency),
+  });
+}
+
+/** Tells the owner's REQUEST filters what became of a request-inquiry. */
+function requestEvent(state: EmulatorState, request: RequestInquiry, eventType: string): void {
+  state.onEvent({
+    userId: state.accounts.get(request.accountId)!.userId,
+    accountId: request.accountId,
+    category: "REQUEST",
+    eventType,
+    object: requestObject(request),
+  });
+}
+
+/** Tells the owner's BUNQME_TAB filters about a tab, as it is now. */
+function tabEvent(state: EmulatorState, tab: BunqMeTab, eventType: string): void {
+  state.onEvent({
+    userId: state.accounts.get(tab.accountId)!.userId,
+    accountId: tab.accountId,
+    category: "BUNQME_TAB",
+    eventType,
+    object: tabObject(state, tab),
+  });
 }
 
 /** Executes an accepted draft: money leaves now; an IBAN of an emulated account receives it. */
@@ -110,7 +157,7 @@ export function executeDraft(state: EmulatorState, draft: DraftPayment): void {
         iban: entry.alias.type === "IBAN" ? entry.alias.value : undefined,
         name: entry.alias.name ?? entry.alias.value,
       },
-      entry.merchantReference,
+      { merchantReference: entry.merchantReference },
     );
     draft.paymentIds.push(payment.id);
     const target = [...state.accounts.values()].find(
@@ -123,16 +170,19 @@ export function executeDraft(state: EmulatorState, draft: DraftPayment): void {
       });
   }
   draft.status = "ACCEPTED";
-  state.onEvent({
-    userId: account.userId,
-    accountId: account.id,
-    category: "DRAFT_PAYMENT",
-    eventType: "DRAFT_PAYMENT_ACCEPTED",
-    object: draftObject(draft, account.currency),
-  });
+  draftEvent(state, draft, "DRAFT_PAYMENT_ACCEPTED");
 }
 
-/** The requested money arrives (sugardaddy, or the control API playing the payer). */
+/** The account holder turns a draft down: no money moves. */
+export function rejectDraft(state: EmulatorState, draft: DraftPayment): void {
+  draft.status = "REJECTED";
+  draftEvent(state, draft, "DRAFT_PAYMENT_REJECTED");
+}
+
+/**
+ * The requested money arrives (sugardaddy, or the control API playing the payer). Money that
+ * pays a request is a MUTATION only: bunq's PAYMENT category leaves it out.
+ */
 export function payRequest(state: EmulatorState, request: RequestInquiry): void {
   const account = state.accounts.get(request.accountId)!;
   // bunq: the reference "was attached to the request and the mutation".
@@ -141,16 +191,40 @@ export function payRequest(state: EmulatorState, request: RequestInquiry): void 
     request.amountCents,
     request.description,
     { name: request.alias.name ?? request.alias.value },
-    request.merchantReference,
+    { merchantReference: request.merchantReference, mutationOnly: true },
   );
   request.status = "ACCEPTED";
-  state.onEvent({
-    userId: account.userId,
-    accountId: account.id,
-    category: "REQUEST",
-    eventType: "REQUEST_INQUIRY_ACCEPTED",
-    object: requestObject(request),
-  });
+  requestEvent(state, request, "REQUEST_INQUIRY_ACCEPTED");
+}
+
+/** The payer turns the request down. */
+export function rejectRequest(state: EmulatorState, request: RequestInquiry): void {
+  request.status = "REJECTED";
+  requestEvent(state, request, "REQUEST_INQUIRY_REJECTED");
+}
+
+/**
+ * Someone pays a bunq.me tab (the control API plays the payer): the money arrives as a
+ * MUTATION only (a tab is a request), the tab gains a result inquiry, and its BUNQME_TAB
+ * filters get the tab as it now is.
+ */
+export function payTab(
+  state: EmulatorState,
+  tab: BunqMeTab,
+  amountCents: bigint,
+  payerName: string,
+): EmulatedPayment {
+  const account = state.accounts.get(tab.accountId)!;
+  const payment = state.book(
+    account,
+    amountCents,
+    tab.description,
+    { name: payerName },
+    { mutationOnly: true },
+  );
+  tab.resultPaymentIds.push(payment.id);
+  tabEvent(state, tab, "BUNQME_TAB_RESULT_INQUIRY_CREATED");
+  return payment;
 }
 
 function owned<T extends { accountId: number }>(
@@ -217,13 +291,7 @@ export const moneyRequestRoutes: ApiRoute[] = [
         paymentIds: [],
       };
       emulation.state.drafts.set(draft.id, draft);
-      emulation.state.onEvent({
-        userId: account.userId,
-        accountId: account.id,
-        category: "DRAFT_PAYMENT",
-        eventType: "DRAFT_PAYMENT_CREATED",
-        object: draftObject(draft, account.currency),
-      });
+      draftEvent(emulation.state, draft, "DRAFT_PAYMENT_CREATED");
       return respond({ Id: { id: draft.id } });
     },
   },
@@ -260,6 +328,12 @@ export const moneyRequestRoutes: ApiRoute[] = [
       );
       if (body.amount_inquired.currency !== account.currency)
         throw badRequest("The currency does not match the monetary account.");
+      const fromSugarDaddy =
+        body.counterparty_alias.type === "EMAIL" &&
+        body.counterparty_alias.value.toLowerCase() === SUGAR_DADDY;
+      // Refused before anything exists, so no callback tells of a request the client was refused.
+      if (fromSugarDaddy && positiveCents(body.amount_inquired.value) > 50_000n)
+        throw new BunqHttpError(400, "Sugar daddy gives at most 500.00 at a time.");
       const inquiry: RequestInquiry = {
         id: emulation.state.nextId(),
         accountId: account.id,
@@ -272,18 +346,8 @@ export const moneyRequestRoutes: ApiRoute[] = [
         status: "PENDING",
       };
       emulation.state.requests.set(inquiry.id, inquiry);
-      emulation.state.onEvent({
-        userId: account.userId,
-        accountId: account.id,
-        category: "REQUEST",
-        eventType: "REQUEST_INQUIRY_CREATED",
-        object: requestObject(inquiry),
-      });
-      if (inquiry.alias.type === "EMAIL" && inquiry.alias.value.toLowerCase() === SUGAR_DADDY) {
-        if (inquiry.amountCents > 50_000n)
-          throw new BunqHttpError(400, "Sugar daddy gives at most 500.00 at a time.");
-        payRequest(emulation.state, inquiry);
-      }
+      requestEvent(emulation.state, inquiry, "REQUEST_INQUIRY_CREATED");
+      if (fromSugarDaddy) payRequest(emulation.state, inquiry);
       return respond({ Id: { id: inquiry.id } });
     },
   },
@@ -309,6 +373,7 @@ export const moneyRequestRoutes: ApiRoute[] = [
       parse(z.object({ status: z.literal("REVOKED") }).passthrough(), request.json);
       if (inquiry.status !== "PENDING") throw badRequest("Only a pending request can be revoked.");
       inquiry.status = "REVOKED";
+      requestEvent(emulation.state, inquiry, "REQUEST_INQUIRY_REVOKED");
       return respond({ Id: { id: inquiry.id } });
     },
   },
@@ -336,15 +401,10 @@ export const moneyRequestRoutes: ApiRoute[] = [
         description: body.bunqme_tab_entry.description,
         shareUrl: `${BUNQME_BASE}tab/${randomToken().slice(0, 16)}`,
         status: "WAITING_FOR_PAYMENT",
+        resultPaymentIds: [],
       };
       emulation.state.tabs.set(tab.id, tab);
-      emulation.state.onEvent({
-        userId: account.userId,
-        accountId: account.id,
-        category: "BUNQME_TAB",
-        eventType: "BUNQME_TAB_CREATED",
-        object: tabObject(tab),
-      });
+      tabEvent(emulation.state, tab, "BUNQME_TAB_CREATED");
       return respond({ Id: { id: tab.id } });
     },
   },
@@ -352,14 +412,15 @@ export const moneyRequestRoutes: ApiRoute[] = [
     method: "GET",
     path: `${BASE}/bunqme-tab`,
     auth: "session",
-    handle: (request, emulation) => list(emulation.state.tabs, request, emulation, tabObject),
+    handle: (request, emulation) =>
+      list(emulation.state.tabs, request, emulation, (tab) => tabObject(emulation.state, tab)),
   },
   {
     method: "GET",
     path: `${BASE}/bunqme-tab/:itemId`,
     auth: "session",
     handle: (request, emulation) =>
-      respond(tabObject(owned(emulation.state.tabs, request, emulation, "bunq.me tab"))),
+      respond(tabObject(emulation.state, owned(emulation.state.tabs, request, emulation, "bunq.me tab"))),
   },
   {
     method: "PUT",
@@ -368,15 +429,11 @@ export const moneyRequestRoutes: ApiRoute[] = [
     handle(request, emulation) {
       const tab = owned(emulation.state.tabs, request, emulation, "bunq.me tab");
       parse(z.object({ status: z.literal("CANCELLED") }).passthrough(), request.json);
-      tab.status = "CANCELLED";
-      const owner = emulation.state.accounts.get(tab.accountId)!.userId;
-      emulation.state.onEvent({
-        userId: owner,
-        accountId: tab.accountId,
-        category: "BUNQME_TAB",
-        eventType: "BUNQME_TAB_CANCELLED",
-        object: tabObject(tab),
-      });
+      // Cancelling again changes nothing, so it tells nobody anything.
+      if (tab.status !== "CANCELLED") {
+        tab.status = "CANCELLED";
+        tabEvent(emulation.state, tab, "BUNQME_TAB_CANCELLED");
+      }
       return respond({ Id: { id: tab.id } });
     },
   },

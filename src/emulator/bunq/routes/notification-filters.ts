@@ -1,11 +1,61 @@
 /**
  * URL notification filters at user and monetary-account level. A POST replaces the whole set
- * (so `{"notification_filters": []}` removes them all); failed deliveries are listed.
+ * (so `{"notification_filters": []}` removes them all) and may name at most 2 callback URLs per
+ * category (bunq's documented limit); filters remember the OAuth grant that wrote them; failed
+ * deliveries are listed.
  */
 import { z } from "zod";
 import { badRequest } from "../errors.js";
 import { respond, type ApiRequest, type ApiRoute, type Emulation } from "../router.js";
+import type { EmulatorState, NotificationFilter } from "../state.js";
 import { ownAccount, ownerId } from "./owner.js";
+
+/** bunq's rate-limit table: "Callbacks: 2 callback URLs per notification category". */
+export const MAX_URLS_PER_CATEGORY = 2;
+export const TOO_MANY_URLS = `You can register at most ${MAX_URLS_PER_CATEGORY} callback URLs per notification category.`;
+
+/** The first category that names more than 2 different targets in `filters`, if any. */
+export function crowdedCategory(filters: readonly NotificationFilter[]): string | undefined {
+  const targets = new Map<string, Set<string>>();
+  for (const filter of filters) {
+    const seen = targets.get(filter.category) ?? new Set<string>();
+    seen.add(filter.target);
+    targets.set(filter.category, seen);
+  }
+  return [...targets].find(([, seen]) => seen.size > MAX_URLS_PER_CATEGORY)?.[0];
+}
+
+/**
+ * The new set a POST asks for. A filter that was already there (same category and target)
+ * keeps the grant it had, so an app writing back the whole set neither takes over nor strips
+ * another writer's filters; a new one belongs to the writing session's grant, if any.
+ */
+function replacementSet(
+  current: readonly NotificationFilter[],
+  wanted: readonly { category: string; notification_target: string }[],
+  grantId: number | undefined,
+): NotificationFilter[] {
+  return wanted.map((f) => {
+    const existing = current.find((c) => c.category === f.category && c.target === f.notification_target);
+    const owner = existing ? existing.grantId : grantId;
+    return {
+      category: f.category,
+      target: f.notification_target,
+      ...(owner !== undefined ? { grantId: owner } : {}),
+    };
+  });
+}
+
+/** Removes every filter `grantId` wrote, in every scope; returns how many went. */
+export function removeFiltersOfGrant(state: EmulatorState, grantId: number): number {
+  let removed = 0;
+  for (const [scope, filters] of state.filters) {
+    const kept = filters.filter((f) => f.grantId !== grantId);
+    removed += filters.length - kept.length;
+    state.filters.set(scope, kept);
+  }
+  return removed;
+}
 
 const filterSet = z.object({
   notification_filters: z.array(
@@ -44,14 +94,16 @@ function routesFor(path: string, scope: (request: ApiRequest, emulation: Emulati
         const parsed = filterSet.safeParse(request.json);
         if (!parsed.success)
           throw badRequest(`Invalid or missing field "${parsed.error.issues[0]?.path.join(".")}".`);
-        emulation.state.filters.set(
-          scope(request, emulation),
-          parsed.data.notification_filters.map((f) => ({
-            category: f.category,
-            target: f.notification_target,
-          })),
+        const { state } = emulation;
+        const key = scope(request, emulation);
+        const filters = replacementSet(
+          state.filters.get(key) ?? [],
+          parsed.data.notification_filters,
+          request.session?.apiKeyUserId,
         );
-        return respond({ Id: { id: emulation.state.nextId() } });
+        if (crowdedCategory(filters) !== undefined) throw badRequest(TOO_MANY_URLS);
+        state.filters.set(key, filters);
+        return respond({ Id: { id: state.nextId() } });
       },
     },
   ];

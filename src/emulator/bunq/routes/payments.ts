@@ -84,7 +84,7 @@ function createPayment(request: ApiRequest, emulation: Emulation) {
       iban: body.counterparty_alias.type === "IBAN" ? body.counterparty_alias.value : undefined,
       name: body.counterparty_alias.name ?? body.counterparty_alias.value,
     },
-    body.merchant_reference,
+    { merchantReference: body.merchant_reference },
   );
   if (target) {
     state.book(target, cents, body.description, { iban: source.iban, name: owner.displayName });
