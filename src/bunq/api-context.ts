@@ -3,16 +3,23 @@
  * the store so a restart reuses it. Sessions are renewed ahead of expiry, and once more when
  * bunq says "Insufficient authorisation."; concurrent callers share one renewal, and the
  * limiter spaces session-server calls (1 per 30 s) instead of letting bunq answer 429.
+ * Every read of a connection that no user asked for is counted, and refused past PSD2's daily
+ * limit before it leaves (see `attendance.ts`).
  */
 import { z } from "zod";
+import { currentAttendance, InMemoryUnattendedReadBudget, type UnattendedReadBudget } from "./attendance.js";
 import type { ApiContextState, ApiContextStore, BunqSession, Principal } from "./context-store.js";
-import { SessionExpiredError } from "./errors.js";
+import { SessionExpiredError, UnattendedReadRefusedError } from "./errors.js";
 import { unwrapObject } from "./envelope.js";
+import { endpointPattern } from "./rate-limiter.js";
 import { generateInstallationKeyPair } from "./signing.js";
 import type { BunqRequest, BunqResponse, BunqTransport } from "./transport.js";
 import { anyUser, normalizeUser, type BunqUser } from "./users.js";
 
 const DEFAULT_SESSION_TIMEOUT_SECONDS = 7 * 24 * 3600;
+
+/** Counts unattended reads of contexts given no budget of their own, so the limit always holds. */
+const processUnattendedReads = new InMemoryUnattendedReadBudget();
 
 const installationAnswer = z.object({
   Id: z.object({ id: z.number().int() }),
@@ -33,6 +40,11 @@ export interface ApiContextOptions {
   readonly refreshMarginMs?: number;
   /** Multiplies session lifetimes (matches an emulator run with shrunken time). */
   readonly timeScale?: number;
+  /**
+   * Where unattended reads are counted (shared by all instances: the database). Without it a
+   * process-wide in-memory budget is used.
+   */
+  readonly unattendedReads?: UnattendedReadBudget;
 }
 
 /** What a freshly made installation gives: enough to sign a PSD2 credential request. */
@@ -187,8 +199,14 @@ export class ApiContext {
     return session;
   }
 
-  /** Sends a request in this session; renews the session once if bunq says it expired. */
+  /**
+   * Sends a request in this session; renews the session once if bunq says it expired. A read
+   * (GET) of a connection outside `attended(…)` is first taken from the unattended-read budget;
+   * when that is spent it throws UnattendedReadRefusedError and nothing is sent.
+   */
   async send(request: ContextRequest): Promise<BunqResponse> {
+    if (request.method === "GET" && currentAttendance() === undefined)
+      await this.#takeUnattendedRead(request);
     const session = await this.session();
     try {
       return await this.#sendWith(session, request);
@@ -196,6 +214,18 @@ export class ApiContext {
       if (!(error instanceof SessionExpiredError)) throw error;
       return this.#sendWith(await this.#renew(session), request);
     }
+  }
+
+  /**
+   * Only connections (a user's accounts) are limited; the provider principal reads its own
+   * registration (OAuth client, callback URLs), which is no access to anyone's account. One
+   * logical read is counted once, whatever retries and session renewals it takes.
+   */
+  async #takeUnattendedRead(request: ContextRequest): Promise<void> {
+    if (!this.principal.startsWith("connection:")) return;
+    const budget = this.options.unattendedReads ?? processUnattendedReads;
+    if (await budget.take(this.principal, new Date())) return;
+    throw new UnattendedReadRefusedError({ method: request.method, path: endpointPattern(request.path) });
   }
 
   #sendWith(session: BunqSession, { sign, ...request }: ContextRequest): Promise<BunqResponse> {

@@ -3,6 +3,7 @@
  * for) and bunq's own description where there is one; none ever carries a token, key or body
  * that could hold one.
  */
+import { UNATTENDED_READS_PER_WINDOW } from "./attendance.js";
 
 export interface BunqErrorDetails {
   readonly status?: number;
@@ -103,5 +104,20 @@ export class OAuthError extends BunqError {
     details: BunqErrorDetails = {},
   ) {
     super(message, details);
+  }
+}
+
+/**
+ * A read no user asked for, refused before it was sent: the connection already made as many
+ * unattended reads in the last 24 h as PSD2 allows (see `attendance.ts`). Retrying later helps;
+ * retrying now does not.
+ */
+export class UnattendedReadRefusedError extends BunqError {
+  override name = "UnattendedReadRefusedError";
+  constructor(details: { readonly method: string; readonly path: string }) {
+    super(
+      `${details.method} ${details.path} not sent: PSD2 allows a connection at most ${UNATTENDED_READS_PER_WINDOW} reads per 24 h that no user asked for`,
+      details,
+    );
   }
 }

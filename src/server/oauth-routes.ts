@@ -1,9 +1,11 @@
 /**
  * The OAuth callback and the confirmation step. The callback only prepares the connection;
- * the user must press Confirm (a POST with a CSRF token bound to the state) to store it.
+ * the user must press Confirm (a POST with a CSRF token bound to the state) to store it. The
+ * user's browser is waiting on both, so their bunq reads are attended.
  */
 import express, { Router } from "express";
 import { z } from "zod";
+import { attended } from "../bunq/attendance.js";
 import type { ConnectService } from "../services/connect/connect-service.js";
 import { escapeHtml, messagePage, page } from "./pages.js";
 import { noReferrer } from "./security-headers.js";
@@ -31,7 +33,9 @@ export function oauthRoutes(connect: ConnectService): Router {
 
   router.get("/oauth/callback", async (req, res) => {
     const query = callbackQuery.safeParse(req.query);
-    const outcome = query.success ? await connect.handleCallback(query.data) : ({ kind: "invalid" } as const);
+    const outcome = query.success
+      ? await attended("oauth-browser", () => connect.handleCallback(query.data))
+      : ({ kind: "invalid" } as const);
     if (outcome.kind !== "confirm") {
       const [title, message] = FAILURES[outcome.kind];
       res.status(400).type("html").send(messagePage(title, message));
@@ -59,7 +63,9 @@ export function oauthRoutes(connect: ConnectService): Router {
 
   router.post("/oauth/confirm", express.urlencoded({ extended: false, limit: "4kb" }), async (req, res) => {
     const form = confirmForm.safeParse(req.body ?? {});
-    const outcome = form.success ? await connect.confirm(form.data) : ({ kind: "invalid" } as const);
+    const outcome = form.success
+      ? await attended("oauth-browser", () => connect.confirm(form.data))
+      : ({ kind: "invalid" } as const);
     if (outcome.kind !== "connected") {
       const [title, message] = FAILURES[outcome.kind];
       res.status(400).type("html").send(messagePage(title, message));

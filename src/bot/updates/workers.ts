@@ -9,6 +9,7 @@
  */
 import type { Bot } from "grammy";
 import type { Update } from "grammy/types";
+import { attended } from "../../bunq/attendance.js";
 import type { Logger } from "../../logger.js";
 import type { WriteBehind } from "../../services/write-behind.js";
 import type { ClaimedUpdate, UpdateInbox } from "../../services/update-inbox.js";
@@ -78,7 +79,10 @@ export function startInboxWorkers(options: InboxWorkersOptions): InboxWorkers {
         receivedAt: claim.receivedAt,
         finalAttempt: claim.attempt >= maxAttempts,
       };
-      await runInUpdateScope(scope, () => bot.handleUpdate(claim.payload as unknown as Update));
+      // A user sent this update: the bunq reads it causes are attended (not limited by PSD2).
+      await attended("telegram-update", () =>
+        runInUpdateScope(scope, () => bot.handleUpdate(claim.payload as unknown as Update)),
+      );
     } catch (error) {
       verdict = claim.attempt >= maxAttempts ? "failed" : "retry";
       const cause = error instanceof Error && "error" in error ? (error as { error: unknown }).error : error;

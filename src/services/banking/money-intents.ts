@@ -6,6 +6,7 @@
  * `executing` until its lease runs out; then `reconcile` looks it up at bunq and resolves it.
  * "Outcome unknown" is left only where bunq itself cannot tell.
  */
+import { attended } from "../../bunq/attendance.js";
 import { BunqError, BunqUserError } from "../../bunq/errors.js";
 import { isDatabaseUnavailable } from "../../db/availability.js";
 import type { Logger } from "../../logger.js";
@@ -121,11 +122,17 @@ export class MoneyIntents {
     await this.deps.writes.run("intent notified", () => this.deps.intents.markNotified(nonce));
   }
 
-  /** bunq's record of the intent; undefined when bunq cannot be asked right now. */
+  /**
+   * bunq's record of the intent; undefined when bunq cannot be asked right now. The lookup
+   * finishes a payment or request the user started, so its reads are attended even when the
+   * periodic reconciler makes them.
+   */
   async #lookUp(intent: IntentRow): Promise<IntentOutcome | undefined> {
     try {
-      const found = await this.deps.contexts.run(intent.chatId, (context) =>
-        lookUpIntent(context, intent, () => this.deps.intents.knownTabIds(intent.chatId)),
+      const found = await attended("payment-reconcile", () =>
+        this.deps.contexts.run(intent.chatId, (context) =>
+          lookUpIntent(context, intent, () => this.deps.intents.knownTabIds(intent.chatId)),
+        ),
       );
       return found ?? { kind: "not_sent", reason: "bunq has no record of it" };
     } catch (error) {

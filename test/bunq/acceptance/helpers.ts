@@ -54,6 +54,8 @@ export async function setup(timeScale: number) {
       store,
       environment: "sandbox",
       timeScale,
+      // These tests read as a user would; the PSD2 limit on unattended reads has its own tests.
+      unattendedReads: { take: async () => true },
     });
   const requests = () =>
     control<{ method: string; path: string; status: number }[]>(emulator, "GET", "/requests");
