@@ -10,6 +10,8 @@ import { conversationKey, startIdleSweeper } from "./bot/idle-conversations.js";
 import { createBot } from "./bot/index.js";
 import { startIntentReconciler } from "./bot/intent-notices.js";
 import { connectNoticeText } from "./bot/messages/connect.js";
+import { REVOKED_TEXT } from "./bot/messages/money-notice.js";
+import { startMoneyNoticeWorker } from "./bot/money-notices.js";
 import { StartAbortedError, untilTelegramAnswers } from "./bot/updates/telegram-retry.js";
 import { RateLimiter } from "./bunq/rate-limiter.js";
 import { BunqTransport } from "./bunq/transport.js";
@@ -19,14 +21,23 @@ import { DatabaseApiContextStore } from "./db/api-context-store.js";
 import { locationFromConfig, openDatabase, type DatabaseHandle } from "./db/client.js";
 import { loadAuditPseudonymKey, loadKeyring } from "./db/keys.js";
 import { DatabaseProviderRegistrationStore } from "./db/provider-registration-store.js";
+import { DatabaseUnattendedReadBudget } from "./db/unattended-read-budget.js";
 import type { Logger } from "./logger.js";
+import { bunqCallbackRoutes } from "./server/bunq-callbacks.js";
 import { createServer } from "./server/index.js";
 import { listen } from "./server/listen.js";
 import { bunqOAuthAdapter } from "./services/connect/bunq-oauth-adapter.js";
 import { ConnectService } from "./services/connect/connect-service.js";
+import { Revocation } from "./services/connect/revocation.js";
+import { Announcements } from "./services/notifications/announcements.js";
+import { CallbackInbox } from "./services/notifications/callback-inbox.js";
+import { CallbackReceiver } from "./services/notifications/callback-receiver.js";
+import { CallbackRegistration } from "./services/notifications/registration.js";
+import { NotificationSettingsStore } from "./services/notifications/settings.js";
 import { AuditTrail } from "./services/audit.js";
 import { AccountsService } from "./services/banking/accounts.js";
 import { disconnect } from "./services/banking/disconnect.js";
+import { HeldBalances } from "./services/banking/held-balances.js";
 import { IntentStore } from "./services/banking/intents.js";
 import { MoneyIntents } from "./services/banking/money-intents.js";
 import { PaymentsService } from "./services/banking/payments.js";
@@ -36,7 +47,7 @@ import { startHousekeeping } from "./services/housekeeping.js";
 import { UpdateInbox } from "./services/update-inbox.js";
 import { WriteBehind } from "./services/write-behind.js";
 import {
-  bunqCallbackUrl,
+  bunqCallbackPrefix,
   certificateSource,
   checkProviderSetup,
   oauthCallbackUrl,
@@ -103,6 +114,9 @@ async function start(
   await completeProviderSetup(config, logger, { transport, contexts: contextStore, registrations });
   const writes = new WriteBehind(logger);
   if (config.runtime.faultInjection) injectOutageOnSignal(database, logger);
+  // The bot and the revocation need each other (bot.api tells the chat); bound below.
+  // eslint-disable-next-line prefer-const
+  let revocation: Revocation;
   const contexts = new BunqContexts({
     db: database.db,
     keyring,
@@ -111,7 +125,33 @@ async function start(
       store: contextStore,
       environment: config.bunq.environment,
       timeScale,
+      // PSD2's 4 unattended reads per 24 h, counted in the database so every instance agrees.
+      unattendedReads: new DatabaseUnattendedReadBudget(database.db),
     },
+    onTokenRefused: (chatId) => revocation.revokeAndTell(chatId, "token_refused"),
+  });
+  // Callbacks missed while no instance listened (or while we answered 5xx) make held balances
+  // untrustworthy: only copies read after this instance started, and after its last failure, count.
+  let callbacksLiveSince = new Date();
+  const held = new HeldBalances(database.db, {
+    maxAgeMs: config.bunq.heldBalanceMaxAgeMs,
+    callbacksLiveSince: () => callbacksLiveSince,
+  });
+  const callbackPrefix = bunqCallbackPrefix(config);
+  const registration = new CallbackRegistration({
+    db: database.db,
+    contexts,
+    logger,
+    prefix: callbackPrefix,
+  });
+  const callbackInbox = new CallbackInbox(database.db, config.runtime.updateLeaseMs);
+  let wakeNoticeWorker = () => undefined as void;
+  const receiver = new CallbackReceiver({
+    db: database.db,
+    inbox: callbackInbox,
+    held,
+    logger,
+    onStored: () => wakeNoticeWorker(),
   });
   // The bot needs the service on its context and the service needs bot.api to notify chats.
   // eslint-disable-next-line prefer-const
@@ -125,7 +165,7 @@ async function start(
     logger,
   });
   const banking = {
-    accounts: new AccountsService(contexts),
+    accounts: new AccountsService(contexts, held),
     payments: new PaymentsService(moneyIntents, contexts),
     requests: new RequestsService(moneyIntents, contexts),
     disconnect: (chatId: number) =>
@@ -135,11 +175,12 @@ async function start(
           contexts,
           audit,
           logger,
-          callbackTarget: bunqCallbackUrl(config),
+          isOurCallback: registration.isOurs,
           chatKeys: (id) => [conversationKey(id)],
         },
         chatId,
       ),
+    notifications: new NotificationSettingsStore(database.db, callbackPrefix !== undefined),
   };
   const bot = createBot({
     token: config.telegram.botToken,
@@ -176,6 +217,26 @@ async function start(
       contexts.forget(chatId);
       await setChatCommands(bot.api, chatId, true);
     },
+    registerCallbacks: async (chatId) => {
+      const availability = await registration.register(chatId);
+      // Read once the filters are in place, so the held copy is vouched for by callbacks.
+      if (availability === "on") {
+        await banking.accounts.accounts(chatId).catch((error: unknown) => {
+          logger.warn({ chatId, err: { name: (error as Error).name } }, "first balance read failed");
+        });
+      }
+      return availability;
+    },
+  });
+  revocation = new Revocation({
+    db: database.db,
+    audit,
+    logger,
+    forget: (chatId) => contexts.forget(chatId),
+    tellChat: async (chatId) => {
+      await bot.api.sendMessage(chatId, REVOKED_TEXT);
+      await setChatCommands(bot.api, chatId, false);
+    },
   });
 
   const delivery = createDelivery({
@@ -194,6 +255,15 @@ async function start(
       ping: () => database.ping(),
       ...(delivery.webhook ? { webhook: delivery.webhook } : {}),
       ...(options.demoRoutes ? { demoRoutes: options.demoRoutes } : {}),
+      ...(config.http.trustedProxies ? { trustedProxies: config.http.trustedProxies } : {}),
+      bunqCallbacks: bunqCallbackRoutes({
+        receiver,
+        logger,
+        ...(config.bunq.callbackSources ? { allowedSources: config.bunq.callbackSources } : {}),
+        onFailure: () => {
+          callbacksLiveSince = new Date();
+        },
+      }),
     }),
     config.http.host,
     config.http.port,
@@ -212,6 +282,15 @@ async function start(
     startIdleSweeper({ db: database.db, api: bot.api, logger }),
     startHousekeeping(database.db, logger),
   ];
+  const noticeWorker = startMoneyNoticeWorker({
+    inbox: callbackInbox,
+    announcements: new Announcements(database.db, held),
+    revocation,
+    api: bot.api,
+    logger,
+  });
+  wakeNoticeWorker = () => noticeWorker.wake();
+  background.push(noticeWorker);
   stops.push(() => Promise.all(background.map((task) => task.stop())));
   stops.push(() => delivery.stop(0));
   // After listen: in webhook mode Telegram may post at once.

@@ -5,6 +5,7 @@
  * that value could be a secret.
  */
 import { existsSync } from "node:fs";
+import { isIP } from "node:net";
 import { z } from "zod";
 
 export type BunqEnvironment = "sandbox" | "production";
@@ -58,6 +59,43 @@ const seconds = (min: number, max: number) =>
     .number({ error: `a number of seconds from ${min} to ${max}` })
     .min(min, `a number of seconds from ${min} to ${max}`)
     .max(max, `a number of seconds from ${min} to ${max}`);
+
+/** Comma-separated IP addresses and CIDR ranges (IPv4 or IPv6), each checked. */
+function addressList(hint: string) {
+  return z.string().transform((value, ctx) => {
+    const entries = value
+      .split(",")
+      .map((entry) => entry.trim())
+      .filter(Boolean);
+    if (entries.length === 0 || !entries.every(isAddressOrRange)) {
+      ctx.addIssue({ code: "custom", message: hint });
+      return z.NEVER;
+    }
+    return entries;
+  });
+}
+
+function isAddressOrRange(entry: string): boolean {
+  const [address, prefix, ...rest] = entry.split("/");
+  if (rest.length > 0 || !address) return false;
+  const family = isIP(address);
+  if (family === 0) return false;
+  if (prefix === undefined) return true;
+  const bits = Number(prefix);
+  return /^\d{1,3}$/.test(prefix) && bits <= (family === 4 ? 32 : 128);
+}
+
+/** bunq's published production range; the sandbox calls from changing AWS addresses. */
+export const BUNQ_PRODUCTION_CALLBACK_RANGE = "185.40.108.0/22";
+
+function callbackSources(
+  configured: "any" | string[] | undefined,
+  environment: BunqEnvironment,
+): readonly string[] | undefined {
+  if (configured === "any") return undefined;
+  if (configured) return configured;
+  return environment === "production" ? [BUNQ_PRODUCTION_CALLBACK_RANGE] : undefined;
+}
 
 /** At least 256 bits, so the audit pseudonyms cannot be recomputed by guessing the key. */
 export const AUDIT_KEY_MIN_BYTES = 32;
@@ -115,6 +153,11 @@ const environmentSchema = z
     UPDATE_LEASE_SECONDS: seconds(1, 600).default(30),
     RECONCILE_INTERVAL_SECONDS: seconds(1, 3600).default(30),
     FAULT_INJECTION: z.enum(["0", "1"]).default("0"),
+    TRUST_PROXY: optional(addressList("addresses or CIDR ranges of your reverse proxies, e.g. 10.0.0.5")),
+    BUNQ_CALLBACK_SOURCES: optional(
+      z.union([z.literal("any"), addressList("CIDR ranges bunq calls from, e.g. 185.40.108.0/22, or any")]),
+    ),
+    HELD_BALANCE_MAX_AGE_SECONDS: seconds(0, 24 * 3600).default(600),
     AUDIT_PSEUDONYM_KEY: optional(auditPseudonymKey),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   })
@@ -133,7 +176,16 @@ export interface Config {
     /** How updates arrive: a webhook at PUBLIC_BASE_URL, or long polling (also with a public URL). */
     readonly delivery: "polling" | "webhook";
   };
-  readonly http: { readonly host: string; readonly port: number; readonly publicBaseUrl?: string };
+  readonly http: {
+    readonly host: string;
+    readonly port: number;
+    readonly publicBaseUrl?: string;
+    /**
+     * The reverse proxies whose X-Forwarded-For is believed (TRUST_PROXY); without them the
+     * socket address is the client's, whatever a request claims.
+     */
+    readonly trustedProxies?: readonly string[];
+  };
   readonly bunq: {
     readonly environment: BunqEnvironment;
     readonly apiBaseUrl: string;
@@ -147,6 +199,13 @@ export interface Config {
     /** How long bunq may take to answer (headers, then body) before the transport gives up. */
     readonly requestTimeoutMs: number;
     readonly psd2?: { readonly certPath: string; readonly chainPath?: string; readonly keyPath: string };
+    /**
+     * Where callbacks may come from (CIDR ranges); undefined: anywhere. bunq does not sign
+     * callbacks; in production they come from 185.40.108.0/22 (bunq's docs), the default there.
+     */
+    readonly callbackSources?: readonly string[];
+    /** How long /balance may answer from balances held since the last bunq read. */
+    readonly heldBalanceMaxAgeMs: number;
   };
   readonly database: { readonly url?: string; readonly dataDir: string };
   /** Configured keys, newest last; undefined means "generate one for development". */
@@ -225,7 +284,12 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       apiRoot: e.TELEGRAM_API_ROOT,
       delivery: e.BOT_DELIVERY ?? (e.PUBLIC_BASE_URL ? "webhook" : "polling"),
     },
-    http: { host: e.HOST, port: e.PORT, publicBaseUrl: e.PUBLIC_BASE_URL },
+    http: {
+      host: e.HOST,
+      port: e.PORT,
+      publicBaseUrl: e.PUBLIC_BASE_URL,
+      ...(e.TRUST_PROXY ? { trustedProxies: e.TRUST_PROXY } : {}),
+    },
     bunq: {
       environment: e.BUNQ_ENVIRONMENT,
       apiBaseUrl: e.BUNQ_API_BASE_URL ?? urls.api,
@@ -241,6 +305,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
               keyPath: e.BUNQ_PSD2_KEY_PATH,
             }
           : undefined,
+      callbackSources: callbackSources(e.BUNQ_CALLBACK_SOURCES, e.BUNQ_ENVIRONMENT),
+      heldBalanceMaxAgeMs: e.HELD_BALANCE_MAX_AGE_SECONDS * 1000,
     },
     database: { url: e.DATABASE_URL, dataDir: e.DATA_DIR },
     encryptionKeys: e.ENCRYPTION_KEYS,

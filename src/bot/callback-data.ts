@@ -68,3 +68,15 @@ export const chooseAccountData = {
   },
 };
 export const skipData = "step:skip";
+
+/** /notifications: turn money notices on or off, or set the smallest amount announced (minor units). */
+export const notificationsData = {
+  pattern: /^notify:(on|off|min:(\d{1,12}))$/,
+  encode: (change: { enabled: boolean } | { minimumMinor: bigint }) =>
+    "enabled" in change ? `notify:${change.enabled ? "on" : "off"}` : `notify:min:${change.minimumMinor}`,
+  decode(data: string): { enabled: boolean } | { minimumMinor: bigint } | undefined {
+    const match = this.pattern.exec(data);
+    if (!match) return undefined;
+    return match[2] !== undefined ? { minimumMinor: BigInt(match[2]) } : { enabled: match[1] === "on" };
+  },
+};

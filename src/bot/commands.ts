@@ -20,13 +20,22 @@ export const connectedCommands: BotCommand[] = [
   { command: "transactions", description: "Recent payments of an account" },
   { command: "pay", description: "Send money" },
   { command: "request", description: "Ask for money with a link" },
+  { command: "notifications", description: "Messages when money moves" },
   { command: "disconnect", description: "Disconnect your bunq account" },
   { command: "connect", description: "Reconnect your bunq account" },
   ...common,
 ];
 
 /** Commands that touch bunq: refused in groups, where other members would see the answers. */
-export const financialCommands = ["connect", "balance", "transactions", "pay", "request", "disconnect"];
+export const financialCommands = [
+  "connect",
+  "balance",
+  "transactions",
+  "pay",
+  "request",
+  "notifications",
+  "disconnect",
+];
 
 /** The default menu, for chats the bot has no specific list for. */
 export async function setDefaultCommands(api: Api): Promise<void> {

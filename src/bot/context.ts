@@ -7,6 +7,7 @@ import type { AccountsService } from "../services/banking/accounts.js";
 import type { PaymentsService } from "../services/banking/payments.js";
 import type { RequestsService } from "../services/banking/requests.js";
 import type { ConnectService } from "../services/connect/connect-service.js";
+import type { NotificationSettingsStore } from "../services/notifications/settings.js";
 
 export interface BotServices {
   db: Database;
@@ -14,6 +15,7 @@ export interface BotServices {
   accounts: AccountsService;
   payments: PaymentsService;
   requests: RequestsService;
+  notifications: NotificationSettingsStore;
   /** Removes the chat's bunq connection everywhere; see services/banking/disconnect.ts. */
   disconnect(chatId: number): Promise<{ bunqCleanedUp: boolean }>;
   logger: Logger;

@@ -23,6 +23,7 @@ import { cancelFeature, commandLeavesConversation } from "./features/cancel.js";
 import { connectFeature } from "./features/connect.js";
 import { disconnectFeature } from "./features/disconnect.js";
 import { helpFeature } from "./features/help.js";
+import { notificationsFeature } from "./features/notifications.js";
 import { payFeature } from "./features/pay.js";
 import { requestFeature } from "./features/request.js";
 import { startFeature } from "./features/start.js";
@@ -106,6 +107,7 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
     transactionsFeature,
     payFeature,
     requestFeature,
+    notificationsFeature,
     disconnectFeature,
     unhandledFeature,
   );

@@ -9,6 +9,7 @@ import {
   disconnectConfirmData,
   disconnectKeepData,
   draftStatusData,
+  notificationsData,
   paymentDecisionData,
   reconnectData,
   requestStatusData,
@@ -73,3 +74,24 @@ export const moneyRequestKeyboard = (kind: MoneyRequestKind, accountId: number, 
 
 export const disconnectKeyboard = () =>
   new InlineKeyboard().text("Yes, disconnect", disconnectConfirmData).text("Keep it", disconnectKeepData);
+
+/** The minimums offered as buttons (minor units); any other comes from `/notifications 25`. */
+export const MINIMUM_PRESETS_MINOR = [0n, 1_000n, 5_000n, 10_000n] as const;
+
+/** On/off, then the minimum presets with the current one marked. */
+export function notificationsKeyboard(
+  settings: { enabled: boolean; minimumMinor: bigint },
+  label: (minor: bigint) => string,
+): InlineKeyboard {
+  const keyboard = new InlineKeyboard().text(
+    settings.enabled ? "Turn off" : "Turn on",
+    notificationsData.encode({ enabled: !settings.enabled }),
+  );
+  if (!settings.enabled) return keyboard;
+  keyboard.row();
+  for (const minor of MINIMUM_PRESETS_MINOR) {
+    const mark = minor === settings.minimumMinor ? "✓ " : "";
+    keyboard.text(`${mark}${label(minor)}`, notificationsData.encode({ minimumMinor: minor }));
+  }
+  return keyboard;
+}

@@ -16,3 +16,8 @@ export function parseIban(text: string): Iban | undefined {
 export function formatIban(iban: Iban): string {
   return friendlyFormatIBAN(iban) ?? iban;
 }
+
+/** Whether two texts name the same account number, whatever their spaces and case. */
+export function sameIban(a: string, b: string): boolean {
+  return (electronicFormatIBAN(a.trim()) ?? a) === (electronicFormatIBAN(b.trim()) ?? b);
+}

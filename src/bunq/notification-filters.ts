@@ -46,22 +46,48 @@ async function writeFilters(context: ApiContext, filters: readonly CallbackFilte
   });
 }
 
-const same = (a: CallbackFilter, b: CallbackFilter) => a.category === b.category && a.target === b.target;
+/** bunq: "Callbacks: 2 callback URLs per notification category". */
+export const MAX_URLS_PER_CATEGORY = 2;
 
-/** Adds our filters to whatever is registered; writes only when something is missing. */
-export async function addCallbackFilters(
+/** Other apps already use every callback URL bunq allows for these categories. */
+export class CallbackSlotsTakenError extends Error {
+  override name = "CallbackSlotsTakenError";
+  constructor(readonly categories: readonly string[]) {
+    super(`bunq allows ${MAX_URLS_PER_CATEGORY} callback URLs per category; taken: ${categories.join(", ")}`);
+  }
+}
+
+/**
+ * Replaces our filters (those whose target `isOurs`) with `wanted`, keeping every other app's.
+ * Refuses (CallbackSlotsTakenError, nothing written) rather than push another app out when a
+ * category has no free URL.
+ */
+export async function replaceCallbackFilters(
   context: ApiContext,
+  isOurs: (target: string) => boolean,
   wanted: readonly CallbackFilter[],
+  accountId?: number,
+): Promise<void> {
+  const current = await listCallbackFilters(context, accountId);
+  const others = current.filter((filter) => !isOurs(filter.target));
+  const full = [...new Set(wanted.map((filter) => filter.category))].filter((category) => {
+    const targets = new Set(others.filter((f) => f.category === category).map((f) => f.target));
+    return targets.size >= MAX_URLS_PER_CATEGORY;
+  });
+  if (full.length > 0) throw new CallbackSlotsTakenError(full);
+  const unchanged =
+    current.length === others.length + wanted.length &&
+    wanted.every((w) => current.some((c) => c.category === w.category && c.target === w.target));
+  if (!unchanged) await writeFilters(context, [...others, ...wanted], accountId);
+}
+
+/** Removes every filter whose target `isOurs`, keeping the rest. */
+export async function removeCallbackFilters(
+  context: ApiContext,
+  isOurs: (target: string) => boolean,
   accountId?: number,
 ) {
   const current = await listCallbackFilters(context, accountId);
-  const missing = wanted.filter((filter) => !current.some((existing) => same(existing, filter)));
-  if (missing.length > 0) await writeFilters(context, [...current, ...missing], accountId);
-}
-
-/** Removes every filter pointing at `target`, keeping the rest. */
-export async function removeCallbackFilters(context: ApiContext, target: string, accountId?: number) {
-  const current = await listCallbackFilters(context, accountId);
-  const kept = current.filter((filter) => filter.target !== target);
+  const kept = current.filter((filter) => !isOurs(filter.target));
   if (kept.length !== current.length) await writeFilters(context, kept, accountId);
 }

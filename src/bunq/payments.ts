@@ -13,22 +13,23 @@ import { formatBunqAmount, parseBunqAmount, type Money } from "./money.js";
 
 const MAX_PAGE_SIZE = 200;
 
-const paymentSchema = z.object({
-  Payment: z.object({
-    id: z.number().int(),
-    created: z.string(),
-    monetary_account_id: z.number().int().optional(),
-    amount: z.object({ value: z.string(), currency: z.string() }),
-    description: z.string().optional().default(""),
-    merchant_reference: z.string().nullable().optional(),
-    type: z.string().optional(),
-    counterparty_alias: z
-      .object({ iban: z.string().nullable().optional(), display_name: z.string().optional() })
-      .passthrough()
-      .optional(),
-    balance_after_mutation: z.object({ value: z.string(), currency: z.string() }).optional(),
-  }),
+/** A payment's fields as bunq sends them (GET payment and callbacks alike). */
+export const paymentFields = z.object({
+  id: z.number().int(),
+  created: z.string(),
+  monetary_account_id: z.number().int().optional(),
+  amount: z.object({ value: z.string(), currency: z.string() }),
+  description: z.string().optional().default(""),
+  merchant_reference: z.string().nullable().optional(),
+  type: z.string().optional(),
+  alias: z.object({ iban: z.string().nullable().optional() }).passthrough().optional(),
+  counterparty_alias: z
+    .object({ iban: z.string().nullable().optional(), display_name: z.string().optional() })
+    .passthrough()
+    .optional(),
+  balance_after_mutation: z.object({ value: z.string(), currency: z.string() }).optional(),
 });
+const paymentSchema = z.object({ Payment: paymentFields });
 
 export interface Payment {
   readonly id: number;
@@ -57,7 +58,8 @@ function idFrom(url: string | null | undefined, name: "older_id" | "newer_id"): 
   return value === null ? undefined : Number(value);
 }
 
-function toPayment({ Payment: p }: z.infer<typeof paymentSchema>): Payment {
+/** Strict on amounts: a malformed one throws (AmountError) rather than being guessed. */
+export function toPayment(p: z.infer<typeof paymentFields>): Payment {
   return {
     id: p.id,
     created: p.created,
@@ -90,7 +92,7 @@ export async function listPaymentsPage(
   });
   const { items, pagination } = unwrapList(response.body, paymentSchema);
   return {
-    payments: items.map(toPayment),
+    payments: items.map((item) => toPayment(item.Payment)),
     olderId: idFrom(pagination?.older_url, "older_id"),
     newerId: idFrom(pagination?.newer_url, "newer_id"),
   };

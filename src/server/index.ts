@@ -7,7 +7,7 @@ import express, { type ErrorRequestHandler, type Express, type RequestHandler } 
 import type { Logger } from "../logger.js";
 import type { ConnectService } from "../services/connect/connect-service.js";
 import { oauthRoutes } from "./oauth-routes.js";
-import { requestLog } from "./request-log.js";
+import { loggablePath, requestLog } from "./request-log.js";
 import { securityHeaders, strictTransportSecurity } from "./security-headers.js";
 import { messagePage } from "./pages.js";
 
@@ -22,12 +22,16 @@ export interface ServerDeps {
   webhook?: { path: string; handler: RequestHandler };
   /** The offline demo's page and its API (src/demo); absent outside demo mode, so /demo is a 404. */
   demoRoutes?: RequestHandler;
+  /** POST /bunq/callback/<secret> (server/bunq-callbacks.ts). */
+  bunqCallbacks?: RequestHandler;
+  /** TRUST_PROXY: the only proxies whose X-Forwarded-For decides a request's source address. */
+  trustedProxies?: readonly string[];
 }
 
 export function createServer(deps: ServerDeps): Express {
   const app = express();
   app.disable("x-powered-by");
-  app.set("trust proxy", false);
+  app.set("trust proxy", deps.trustedProxies ? [...deps.trustedProxies] : false);
   app.use(securityHeaders);
   // Before the request log: the demo page polls twice a second, which would drown the log.
   if (deps.demoRoutes) app.use(deps.demoRoutes);
@@ -46,6 +50,7 @@ export function createServer(deps: ServerDeps): Express {
     // The handler checks Telegram's secret before it reads the body (see bot/updates/webhook.ts).
     app.post(deps.webhook.path, deps.webhook.handler);
   }
+  if (deps.bunqCallbacks) app.use(deps.bunqCallbacks);
   app.use(oauthRoutes(deps.connect));
   app.use((_req, res) => {
     res.status(404).type("html").send(messagePage("Not found", "There is nothing here."));
@@ -61,7 +66,7 @@ export function createServer(deps: ServerDeps): Express {
       return;
     }
     const name = error instanceof Error ? error.name : "unknown";
-    deps.logger.error({ path: req.path, err: { name } }, "request failed");
+    deps.logger.error({ path: loggablePath(req.path), err: { name } }, "request failed");
     res.status(500).type("html").send(messagePage("Something went wrong", "Please try again in a minute."));
   }) satisfies ErrorRequestHandler);
   return app;

@@ -1,4 +1,7 @@
-/** One log line per request, with the path only: query strings carry OAuth codes and states. */
+/**
+ * One log line per request, with the path only: query strings carry OAuth codes and states,
+ * and a bunq callback's path carries its connection's secret, which is replaced.
+ */
 import type { RequestHandler } from "express";
 import type { Logger } from "../logger.js";
 
@@ -9,7 +12,7 @@ export function requestLog(logger: Logger): RequestHandler {
       logger.info(
         {
           method: req.method,
-          path: req.path,
+          path: loggablePath(req.path),
           status: res.statusCode,
           ms: Number((process.hrtime.bigint() - started) / 1_000_000n),
         },
@@ -18,4 +21,9 @@ export function requestLog(logger: Logger): RequestHandler {
     });
     next();
   };
+}
+
+/** The path with a bunq callback secret replaced by a placeholder. */
+export function loggablePath(path: string): string {
+  return path.replace(/^(\/bunq\/callback\/)[^/]+/, "$1:secret");
 }

@@ -23,7 +23,8 @@ export class NotConnectedError extends Error {
 /** bunq no longer accepts the chat's token: the user revoked the app in bunq. */
 export class ConsentRevokedError extends Error {
   override name = "ConsentRevokedError";
-  constructor() {
+  /** `announced`: the chat was just told (by the revocation), so nobody need say it again. */
+  constructor(readonly announced = false) {
     super("bunq no longer accepts this connection.");
   }
 }
@@ -34,6 +35,11 @@ export interface BunqContextsDeps {
   db: Database;
   keyring: Keyring;
   context: ApiContextOptions;
+  /**
+   * bunq refused the chat's token: revoke the connection (services/connect/revocation.ts);
+   * resolves true when the chat was told. Without it the connection is only marked revoked.
+   */
+  onTokenRefused?(chatId: number): Promise<boolean>;
 }
 
 export class BunqContexts {
@@ -73,11 +79,12 @@ export class BunqContexts {
       return await call();
     } catch (error) {
       if (error instanceof BunqError && error.path === "/session-server" && isRefusal(error.status)) {
+        this.forget(chatId);
+        if (this.#deps.onTokenRefused) throw new ConsentRevokedError(await this.#deps.onTokenRefused(chatId));
         await this.#deps.db
           .update(bunqConnections)
           .set({ status: "revoked", updatedAt: new Date() })
           .where(eq(bunqConnections.chatId, chatId));
-        this.forget(chatId);
         throw new ConsentRevokedError();
       }
       throw error;

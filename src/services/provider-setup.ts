@@ -4,7 +4,7 @@
  * place and changes nothing at bunq.
  */
 import { readFile } from "node:fs/promises";
-import type { Config } from "../config.js";
+import { isLoopbackUrl, type Config } from "../config.js";
 import { ApiContext } from "../bunq/api-context.js";
 import type { ApiContextStore } from "../bunq/context-store.js";
 import {
@@ -46,9 +46,15 @@ export function oauthCallbackUrl(config: Pick<Config, "http">): string {
   return `${publicBase(config)}/oauth/callback`;
 }
 
-/** Where bunq's notification filters registered by this bot point (removed again at /disconnect). */
-export function bunqCallbackUrl(config: Pick<Config, "http">): string {
-  return `${publicBase(config)}/bunq/callback`;
+/**
+ * Where bunq's callbacks for a connection go: this prefix and the connection's secret. bunq
+ * must reach it, so it needs PUBLIC_BASE_URL — except when bunq is our emulator on this
+ * machine (the offline demo, the tests), which reaches the local server. Undefined: no
+ * notifications.
+ */
+export function bunqCallbackPrefix(config: Pick<Config, "http" | "bunq">): string | undefined {
+  if (!config.http.publicBaseUrl && !isLoopbackUrl(config.bunq.apiBaseUrl)) return undefined;
+  return `${publicBase(config)}/bunq/callback/`;
 }
 
 /** The certificate source the configuration implies: QSEAL files in production, self-signed in sandbox. */

@@ -9,6 +9,7 @@
 import { randomBytes } from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
 import type { Database } from "../db/client.js";
+import { rowsOf } from "../db/rows.js";
 import { telegramUpdates } from "../db/schema.js";
 
 /** The smallest shape of a Telegram update we rely on; the rest is kept as Telegram sent it. */
@@ -151,10 +152,3 @@ const held = (claim: ClaimedUpdate) =>
     eq(telegramUpdates.leaseToken, claim.leaseToken),
     eq(telegramUpdates.status, "pending"),
   );
-
-/** postgres.js returns the rows as an array, PGlite as `{ rows }`. */
-function rowsOf<T>(result: unknown): T[] {
-  if (Array.isArray(result)) return result as T[];
-  const rows = (result as { rows?: unknown }).rows;
-  return Array.isArray(rows) ? (rows as T[]) : [];
-}

@@ -24,6 +24,7 @@ import { BunqContexts } from "../../src/services/bunq-contexts.js";
 import { createServer } from "../../src/server/index.js";
 import { listen } from "../../src/server/listen.js";
 import type { BunqOAuth } from "../../src/services/connect/bunq-oauth-port.js";
+import { NotificationSettingsStore } from "../../src/services/notifications/settings.js";
 import { ConnectService } from "../../src/services/connect/connect-service.js";
 import { UpdateInbox } from "../../src/services/update-inbox.js";
 import { WriteBehind } from "../../src/services/write-behind.js";
@@ -95,6 +96,7 @@ export async function startRunning(backend: TestBackend, mode: "polling" | "webh
     payments: new PaymentsService(intents, contexts),
     requests: new RequestsService(intents, contexts),
     disconnect: () => Promise.resolve({ bunqCleanedUp: true }),
+    notifications: new NotificationSettingsStore(database.db, false),
   };
   const bot = createBot({
     token: emulator.token,

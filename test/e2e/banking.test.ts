@@ -4,6 +4,7 @@
  * command the way a person would, and every effect is checked where it lands — in bunq (the
  * emulator's state), in the chat (the transcript) and in the database.
  */
+import { notificationsLine } from "../../src/bot/messages/connect.js";
 import { eq } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -479,7 +480,7 @@ describe.each<Delivery>(["polling", "webhook"])("banking commands end to end, %s
       expect(offer!.text).toContain("already connected to Sam Sandbox");
       const { replies } = await p.press(offer!, "Reconnect", 2);
       const reconnected = await authorize(p, sandbox, replies[0]!);
-      expect(reconnected.text).toBe("Connected: Sam Sandbox, 3 accounts");
+      expect(reconnected.text).toBe(`Connected: Sam Sandbox, 3 accounts\n\n${notificationsLine("on")}`);
       expect((await bunqUser(sandbox)).active_sessions).toBe(1);
       const [balance] = await p.say("/balance");
       expect(balance!.text).toContain("Total: €1,750.50");

@@ -3,6 +3,7 @@
  * `npm run setup` against the bunq emulator, a Telegram user in the Telegram emulator, and
  * Chromium clicking through bunq's consent page and our confirmation page.
  */
+import { notificationsLine } from "../../src/bot/messages/connect.js";
 import { eq } from "drizzle-orm";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -106,7 +107,9 @@ describe.each<Delivery>(["polling", "webhook"])("/connect end to end, %s deliver
           await page.waitForLoadState();
           expect(await heading(page)).toBe("Connected");
           const { messages } = await stack.control.waitForBotMessages(user.id, 4);
-          expect(messages.at(-1)?.text).toBe(`Connected: Alice Sandbox ${delivery}, 2 accounts`);
+          expect(messages.at(-1)?.text).toBe(
+            `Connected: Alice Sandbox ${delivery}, 2 accounts\n\n${notificationsLine("on")}`,
+          );
 
           // The same callback URL again (state and code already used): a clear page, nothing new.
           const again = await page.goto(consent.callbackPageUrl);

@@ -3,6 +3,7 @@
  * reads what the bot answered; helpers connect a person's bunq sandbox user and walk /pay to
  * its summary. Bound to a stack lazily (`() => stack`), as suites start theirs in beforeAll.
  */
+import { notificationsLine } from "../../src/bot/messages/connect.js";
 import { expect } from "vitest";
 import type { SimUser, TranscriptMessage } from "../../src/emulator/telegram/control-client.js";
 import type { SandboxUser, Stack } from "./stack.js";
@@ -159,7 +160,7 @@ export function people(stack: () => Stack, firstUserId: number) {
     });
     const p = person(user);
     const connected = await connect(p, sandbox);
-    expect(connected.text).toBe("Connected: Sam Sandbox, 3 accounts");
+    expect(connected.text).toBe(`Connected: Sam Sandbox, 3 accounts\n\n${notificationsLine("on")}`);
     return { p, sandbox };
   }
 

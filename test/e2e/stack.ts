@@ -110,8 +110,11 @@ export interface Stack {
   }): Promise<SandboxUser>;
   /** Sends a signal to the running app process (e.g. SIGUSR2 for FAULT_INJECTION's database outage). */
   signal(signal: NodeJS.Signals): void;
-  /** Spawns the app and waits for its ready line. Throws (with the output) if it exits or hangs. */
-  start(options?: { until?: string }): Promise<void>;
+  /**
+   * Spawns the app and waits for its ready line. Throws (with the output) if it exits or hangs.
+   * `env` adds to (or overrides) the stack's environment for this run only.
+   */
+  start(options?: { until?: string; env?: Readonly<Record<string, string>> }): Promise<void>;
   /** SIGTERM, then requires exit code 0 — which also proves the shutdown was graceful. */
   stop(): Promise<void>;
   /** stop() then start(), same environment and database (e.g. a restart mid-conversation). */
@@ -271,7 +274,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   }
 
   /** `until`: the log message to wait for instead of the ready line (e.g. a start-up warning). */
-  async function start(options: { until?: string } = {}): Promise<void> {
+  async function start(
+    options: { until?: string; env?: Readonly<Record<string, string>> } = {},
+  ): Promise<void> {
     const awaited = options.until ?? READY_MESSAGE;
     if (app) throw new Error("the app is already running");
     runs += 1;
@@ -280,7 +285,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     // detached: the app gets its own process group, so kill() is sure to reach all of it.
     const child = spawn(process.execPath, ["--import", TSX_LOADER, join(ROOT, "src/main.ts")], {
       cwd: workDir,
-      env,
+      env: { ...env, ...options.env },
       detached: true,
       stdio: ["ignore", "pipe", "pipe"],
     });

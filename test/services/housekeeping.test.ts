@@ -28,7 +28,12 @@ describe.each(testBackends)("housekeeping on $name", (backend) => {
       { ...state, stateHash: "just-expired", expiresAt: hoursAgo(0.5) },
       { ...state, stateHash: "valid", expiresAt: hoursAgo(-0.1) },
     ]);
-    expect(await housekeeping(handle.db, now)).toEqual({ updates: 1, states: 1 });
+    expect(await housekeeping(handle.db, now)).toEqual({
+      updates: 1,
+      callbacks: 0,
+      states: 1,
+      unattendedReads: 0,
+    });
     expect((await handle.db.select().from(telegramUpdates)).map((r) => r.updateId).sort()).toEqual([2, 3]);
     expect((await handle.db.select().from(oauthStates)).map((r) => r.stateHash).sort()).toEqual([
       "just-expired",

@@ -17,7 +17,7 @@ privateChats.command("balance", async (ctx) => {
 });
 
 privateChats.callbackQuery(balanceRefreshData, async (ctx) => {
-  const balances = await ctx.services.accounts.balances(ctx.chat.id);
+  const balances = await ctx.services.accounts.balances(ctx.chat.id, { refresh: true });
   await ctx.answerCallbackQuery("Updated");
   const { text, ...format } = balancesMessage(balances, localeFor(ctx.from.language_code));
   await editOrIgnoreUnchanged(() =>

@@ -12,11 +12,18 @@ helpFeature.command("help", (ctx) =>
       "/transactions — recent payments of an account",
       "/pay — send money (you confirm before anything is sent)",
       "/request — ask for money with a link and QR code",
+      "/notifications — messages when money moves",
       "/disconnect — unlink your bunq account and delete your data",
       "/cancel — stop what is in progress",
       "/help — this message",
       "",
       "Bank commands work in a private chat with me only.",
+      ...(ctx.services.notifications.available
+        ? []
+        : [
+            "",
+            "Notifications need a public URL: this bot runs without one (its operator can set PUBLIC_BASE_URL), so bunq cannot tell it when money moves.",
+          ]),
     ].join("\n"),
   ),
 );

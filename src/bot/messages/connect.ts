@@ -3,6 +3,7 @@
  * user's display name is bunq's and clipped (names.ts).
  */
 import type { ConnectNotice } from "../../services/connect/connect-service.js";
+import type { CallbackAvailability } from "../../services/notifications/registration.js";
 import { describeBunqUser } from "./names.js";
 
 export function alreadyConnectedText(displayName: string): string {
@@ -35,7 +36,22 @@ export function connectNoticeText(notice: ConnectNotice): string {
       return "The confirmation was not given in time. Send /connect to try again.";
     case "connected": {
       const accounts = notice.accountCount === 1 ? "1 account" : `${notice.accountCount} accounts`;
-      return `Connected: ${describeBunqUser(notice.displayName)}, ${accounts}`;
+      const connected = `Connected: ${describeBunqUser(notice.displayName)}, ${accounts}`;
+      return notice.notifications ? `${connected}\n\n${notificationsLine(notice.notifications)}` : connected;
     }
+  }
+}
+
+/** Whether messages will arrive when money moves; when not, why, in the user's terms. */
+export function notificationsLine(availability: CallbackAvailability): string {
+  switch (availability) {
+    case "on":
+      return "I will message you here when money moves on your accounts. /notifications changes that.";
+    case "full":
+      return "Notifications are off: bunq allows two apps to receive your account's notifications, and two others already do. Everything else works; remove one of those apps in bunq and /connect again to get them.";
+    case "no_public_url":
+      return "Notifications are not available: this bot has no public address for bunq to reach (its operator can set PUBLIC_BASE_URL).";
+    case "failed":
+      return "Notifications could not be set up just now; everything else works. /connect again to retry.";
   }
 }

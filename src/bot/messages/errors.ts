@@ -11,6 +11,7 @@ import {
   OutcomeUnknownError,
   RateLimitedError,
   ServerError,
+  UnattendedReadRefusedError,
 } from "../../bunq/errors.js";
 import { ConsentRevokedError, NotConnectedError } from "../../services/bunq-contexts.js";
 import { bunqReference, bunqWords } from "./bunq-words.js";
@@ -24,6 +25,9 @@ export function userMessage(error: Error): string {
     return "This chat is not connected to bunq yet. Send /connect first.";
   if (error instanceof ConsentRevokedError) {
     return "bunq no longer accepts this connection (was the app removed in bunq?). Send /connect to connect again.";
+  }
+  if (error instanceof UnattendedReadRefusedError) {
+    return "I may read your bunq account only a few times a day without you asking; that is used up. Send a command and I will read it for you.";
   }
   if (error instanceof BunqUserError) return `bunq refused that: ${bunqWords(error.message)}${reference}`;
   if (error instanceof MaintenanceError)

@@ -39,7 +39,7 @@ export function errorBoundary(logger: Logger) {
       "update failed",
     );
     if (ctx.callbackQuery && !scope?.callbackAnswered) await ctx.answerCallbackQuery().catch(() => undefined);
-    if (!ctx.chat) return;
+    if (!ctx.chat || (cause instanceof ConsentRevokedError && cause.announced)) return;
     if (cause instanceof ConsentRevokedError) {
       await setChatCommands(ctx.api, ctx.chat.id, false).catch(() => undefined);
     }

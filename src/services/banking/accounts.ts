@@ -3,11 +3,13 @@ import { listMonetaryAccounts, type MonetaryAccount } from "../../bunq/accounts.
 import type { Money } from "../../bunq/money.js";
 import { listPaymentsPage, type PaymentPage } from "../../bunq/payments.js";
 import type { BunqContexts } from "../bunq-contexts.js";
+import type { HeldBalances } from "./held-balances.js";
 
 export interface Balances {
   readonly accounts: MonetaryAccount[];
   /** One total per currency over the active accounts, in order of first appearance. */
   readonly totals: Money[];
+  /** When bunq said so: now for a fresh read, earlier for a held copy (shown "as of"). */
   readonly fetchedAt: Date;
 }
 
@@ -17,18 +19,31 @@ export const TRANSACTIONS_PAGE_SIZE = 10;
 export type PageCursor = { readonly olderId: number } | { readonly newerId: number } | undefined;
 
 export class AccountsService {
-  constructor(private readonly contexts: BunqContexts) {}
+  constructor(
+    private readonly contexts: BunqContexts,
+    private readonly held?: HeldBalances,
+  ) {}
 
+  /** Reads bunq (always) and keeps the answer as the held copy. */
   async accounts(chatId: number): Promise<MonetaryAccount[]> {
-    return this.contexts.run(chatId, listMonetaryAccounts);
+    const readAt = new Date();
+    const accounts = await this.contexts.run(chatId, listMonetaryAccounts);
+    await this.held?.keep(chatId, accounts, readAt);
+    return accounts;
   }
 
   async activeAccounts(chatId: number): Promise<MonetaryAccount[]> {
     return (await this.accounts(chatId)).filter((account) => account.active);
   }
 
-  async balances(chatId: number, now = new Date()): Promise<Balances> {
-    const accounts = await this.accounts(chatId);
+  /**
+   * Balances from the held copy while callbacks vouch for it (see held-balances.ts), else from
+   * bunq; `refresh` always reads bunq.
+   */
+  async balances(chatId: number, options: { refresh?: boolean } = {}): Promise<Balances> {
+    const held = options.refresh ? undefined : await this.held?.fresh(chatId);
+    const fetchedAt = held?.readAt ?? new Date();
+    const accounts = held?.accounts ?? (await this.accounts(chatId));
     const totals = new Map<string, bigint>();
     for (const account of accounts.filter((a) => a.active)) {
       const { currency, minor } = account.balance;
@@ -37,7 +52,7 @@ export class AccountsService {
     return {
       accounts,
       totals: [...totals].map(([currency, minor]) => ({ currency, minor })),
-      fetchedAt: now,
+      fetchedAt,
     };
   }
 

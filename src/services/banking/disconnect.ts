@@ -4,7 +4,6 @@
  * a pseudonymised audit record.
  */
 import { eq } from "drizzle-orm";
-import { listMonetaryAccounts } from "../../bunq/accounts.js";
 import { removeCallbackFilters } from "../../bunq/notification-filters.js";
 import type { Database } from "../../db/client.js";
 import { bunqApiContexts, kvStore, oauthStates, telegramChats } from "../../db/schema.js";
@@ -17,8 +16,8 @@ export interface DisconnectDeps {
   contexts: BunqContexts;
   audit: AuditTrail;
   logger: Logger;
-  /** Where our bunq notification filters point; only filters with this target are removed. */
-  callbackTarget: string;
+  /** Whether a notification filter's target is ours (only those are removed). */
+  isOurCallback(target: string): boolean;
   /** Keys under kv_store that belong to the chat (its conversations). */
   chatKeys(chatId: number): string[];
 }
@@ -27,10 +26,7 @@ export async function disconnect(deps: DisconnectDeps, chatId: number): Promise<
   let bunqCleanedUp = true;
   try {
     const context = await deps.contexts.forChat(chatId);
-    await removeCallbackFilters(context, deps.callbackTarget);
-    for (const account of await listMonetaryAccounts(context)) {
-      await removeCallbackFilters(context, deps.callbackTarget, account.id);
-    }
+    await removeCallbackFilters(context, (target) => deps.isOurCallback(target));
     await context.endSession();
   } catch (error) {
     bunqCleanedUp = false;

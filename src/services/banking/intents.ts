@@ -44,8 +44,10 @@ export function statusOf(outcome: IntentOutcome): FinalStatus {
   }
 }
 
+export const MARKER_PREFIX = "bunqbot:";
+
 /** What we put in bunq's `merchant_reference` so the object can be found again. */
-export const markerOf = (nonce: string): string => `bunqbot:${nonce}`;
+export const markerOf = (nonce: string): string => `${MARKER_PREFIX}${nonce}`;
 
 export const newNonce = (): string => randomBytes(12).toString("base64url");
 

@@ -11,6 +11,7 @@ import { binding } from "../../db/encrypted-columns.js";
 import { bunqConnections, oauthStates, telegramChats } from "../../db/schema.js";
 import type { BunqEnvironment } from "../../config.js";
 import type { AuditTrail } from "../audit.js";
+import type { CallbackAvailability } from "../notifications/registration.js";
 import { parseContextState, type ApiContextStore } from "../../bunq/context-store.js";
 import { connectionPrincipal } from "../bunq-contexts.js";
 import type { BunqOAuth } from "./bunq-oauth-port.js";
@@ -38,6 +39,8 @@ export interface ConnectDeps {
   retirePrevious?(chatId: number): Promise<void>;
   /** Runs after a connection is stored (e.g. switch the chat's command menu). */
   onConnected?(chatId: number): Promise<void>;
+  /** Registers the new connection's bunq callbacks (after onConnected) and says how it went. */
+  registerCallbacks?(chatId: number): Promise<CallbackAvailability>;
   now?: () => Date;
   ttlMs?: number;
 }
@@ -66,7 +69,13 @@ export type CallbackOutcome =
  */
 export type ConnectNotice =
   | { kind: "link_expired" | "denied" | "authorization_failed" | "confirmation_expired" }
-  | { kind: "connected"; displayName: string; accountCount: number };
+  | {
+      kind: "connected";
+      displayName: string;
+      accountCount: number;
+      /** Whether money movements will be announced (absent: the flow has no notifications). */
+      notifications?: CallbackAvailability;
+    };
 
 export type ConfirmOutcome = { kind: "connected"; displayName: string } | { kind: "invalid" | "expired" };
 
@@ -225,10 +234,12 @@ export class ConnectService {
     await this.#deps.retirePrevious?.(chatId);
     if (pending.context) await this.#deps.contexts?.save(parseContextState(pending.context));
     await this.#deps.onConnected?.(chatId);
+    const notifications = await this.#deps.registerCallbacks?.(chatId);
     await this.#deps.notify(chatId, {
       kind: "connected",
       displayName: pending.displayName,
       accountCount: pending.accountCount,
+      ...(notifications ? { notifications } : {}),
     });
     return { kind: "connected", displayName: pending.displayName };
   }
