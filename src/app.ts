@@ -289,6 +289,10 @@ async function start(
     api: bot.api,
     logger,
   });
+  if (config.runtime.pauseMoneyNotices) {
+    logger.warn("fault injection: money notices paused (callbacks are stored, not announced)");
+    await noticeWorker.stop();
+  }
   wakeNoticeWorker = () => noticeWorker.wake();
   background.push(noticeWorker);
   stops.push(() => Promise.all(background.map((task) => task.stop())));

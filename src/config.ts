@@ -153,6 +153,7 @@ const environmentSchema = z
     UPDATE_LEASE_SECONDS: seconds(1, 600).default(30),
     RECONCILE_INTERVAL_SECONDS: seconds(1, 3600).default(30),
     FAULT_INJECTION: z.enum(["0", "1"]).default("0"),
+    FAULT_PAUSE_NOTICES: z.enum(["0", "1"]).default("0"),
     TRUST_PROXY: optional(addressList("addresses or CIDR ranges of your reverse proxies, e.g. 10.0.0.5")),
     BUNQ_CALLBACK_SOURCES: optional(
       z.union([z.literal("any"), addressList("CIDR ranges bunq calls from, e.g. 185.40.108.0/22, or any")]),
@@ -225,6 +226,11 @@ export interface Config {
     readonly reconcileIntervalMs: number;
     /** Tests only (sandbox): SIGUSR2 makes the database unreachable for a few seconds. */
     readonly faultInjection: boolean;
+    /**
+     * Tests only (with FAULT_INJECTION): callbacks are stored but not announced, so a test can
+     * kill the process between the two.
+     */
+    readonly pauseMoneyNotices: boolean;
   };
 }
 
@@ -317,6 +323,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       updateLeaseMs: e.UPDATE_LEASE_SECONDS * 1000,
       reconcileIntervalMs: e.RECONCILE_INTERVAL_SECONDS * 1000,
       faultInjection: e.FAULT_INJECTION === "1",
+      pauseMoneyNotices: e.FAULT_INJECTION === "1" && e.FAULT_PAUSE_NOTICES === "1",
     },
   });
 }

@@ -502,16 +502,15 @@ describe.each<Delivery>(["polling", "webhook"])("banking commands end to end, %s
     async () => {
       const { p, sandbox } = await newConnectedPerson("Dora");
       expect((await bunqUser(sandbox)).active_sessions).toBeGreaterThan(0);
-      // Filters pointing at this bot (user-wide and on one account) and one of another app.
-      const ours = { category: "MUTATION", target: `${stack.baseUrl}/bunq/callback` };
+      // Our filters (registered at Confirm) and one of another app.
       const theirs = { category: "MUTATION", target: "https://other-app.example/hook" };
       await stack.bunqControl("POST", `/users/${sandbox.user_id}/notification-filters`, {
-        filters: [ours, theirs],
+        filters: [theirs],
       });
-      await stack.bunqControl("POST", `/users/${sandbox.user_id}/notification-filters`, {
-        account_id: sandbox.accounts[1]!.id,
-        filters: [ours],
-      });
+      const ours = (await bunqUser(sandbox)).notification_filters.filter(
+        (f) => f.target !== theirs.target,
+      );
+      expect(ours).toHaveLength(6);
       const [question] = await p.say("/disconnect");
       const { replies } = await p.press(question!, "Yes, disconnect", 1);
       expect(replies[0]!.text).toContain("Disconnected.");

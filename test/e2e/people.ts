@@ -22,7 +22,7 @@ export interface EmulatedUser {
   request_inquiries: { id: number; status: string; share_url: string | null }[];
   bunqme_tabs: { id: number; status: string; share_url: string }[];
   active_sessions: number;
-  notification_filters: unknown[];
+  notification_filters: { category: string; target: string; grant_id?: number }[];
 }
 
 export async function until<T>(
