@@ -24,7 +24,9 @@ export class CallbackRejectedError extends Error {
   override name = "CallbackRejectedError";
 }
 
-const amount = z.object({ value: z.string(), currency: z.string().length(3) });
+/** An ISO 4217 code as parseBunqAmount takes it (anything else would throw a RangeError there). */
+const amount = z.object({ value: z.string(), currency: z.string().regex(/^[A-Z]{3}$/) });
+const callbackPayment = paymentFields.extend({ amount, balance_after_mutation: amount.optional() });
 const counterparty = z
   .object({ display_name: z.string().optional(), iban: z.string().nullable().optional() })
   .passthrough();
@@ -57,8 +59,8 @@ const requestFields = z.object({
 
 /** bunq's spec gives a result inquiry's payment unwrapped; take a wrapped one too. */
 const resultPayment = z.union([
-  z.object({ Payment: paymentFields }).transform((p) => p.Payment),
-  paymentFields,
+  z.object({ Payment: callbackPayment }).transform((p) => p.Payment),
+  callbackPayment,
 ]);
 
 const tabFields = z.object({
@@ -168,7 +170,7 @@ export function parseCallback(body: unknown): BunqCallback {
   const base = { category: note.category, eventType: note.event_type, objectType };
   switch (objectType) {
     case "Payment": {
-      const p = fields(paymentFields, object, "payment");
+      const p = fields(callbackPayment, object, "payment");
       if (p.monetary_account_id === undefined) throw new CallbackRejectedError("payment without account");
       return {
         ...base,
