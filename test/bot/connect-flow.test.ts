@@ -53,6 +53,9 @@ describe.each(testBackends)("bot and /connect on $name", (backend) => {
     const bot = messages.filter((m) => m.sender === "bot").map((m) => m.text);
     expect(bot[0]).toContain("/connect");
     expect(bot[1]).toContain("/cancel");
+    // This harness has no public URL: bunq could not reach the bot, and /help says so.
+    expect(bot[1]).toContain("/notifications — messages when money moves");
+    expect(bot[1]).toContain("Notifications need a public URL");
   });
 
   it("/connect sends a URL button and a QR of the same link, storing only the state's hash", async () => {

@@ -388,4 +388,29 @@ describe("callbacks in production mode (bunq's source range)", () => {
     },
     SLOW,
   );
+
+  it(
+    "without bunq's OAUTH callback, bunq refusing the token revokes at once and tells the chat once",
+    async () => {
+      const { p, sandbox } = await t.newConnectedPerson("Quin");
+      const [balance] = await p.say("/balance");
+      await stack.bunqControl("POST", `/users/${sandbox.user_id}/revoke-grants`);
+      await p.press(balance!, "Refresh");
+      await until(
+        async () => ((await t.messagesMatching(p, /withdrawn in bunq/)).length > 0 ? true : undefined),
+        "the revocation notice",
+      );
+      await pause(QUIET_MS);
+      const after = (await p.botMessages()).filter((m) => m.message_id > balance!.message_id);
+      expect(after.map((m) => m.text)).toEqual([REVOKED_TEXT]);
+      const [connection] = await stack.withDatabase((db) =>
+        db
+          .select({ status: bunqConnections.status, token: bunqConnections.accessTokenEncrypted })
+          .from(bunqConnections)
+          .where(eq(bunqConnections.chatId, p.user.id)),
+      );
+      expect(connection).toEqual({ status: "revoked", token: null });
+    },
+    SLOW,
+  );
 });

@@ -150,7 +150,11 @@ export function people(stack: () => Stack, firstUserId: number) {
       ],
     });
 
-  async function newConnectedPerson(firstName: string) {
+  /**
+   * A new user with three accounts, connected. `notifications: false` turns money notices off
+   * right after (/notifications, Turn off), for suites whose replies they would interleave.
+   */
+  async function newConnectedPerson(firstName: string, options: { notifications?: boolean } = {}) {
     const sandbox = await threeAccounts();
     const user = await stack().control.createUser({
       id: ++lastUserId,
@@ -161,6 +165,11 @@ export function people(stack: () => Stack, firstUserId: number) {
     const p = person(user);
     const connected = await connect(p, sandbox);
     expect(connected.text).toBe(`Connected: Sam Sandbox, 3 accounts\n\n${notificationsLine("on")}`);
+    if (options.notifications === false) {
+      const [settings] = await p.say("/notifications");
+      await p.press(settings!, "Turn off");
+      await p.edited(settings!.message_id, (m) => m.text?.startsWith("Notifications are off") ?? false);
+    }
     return { p, sandbox };
   }
 

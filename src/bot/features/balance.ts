@@ -17,8 +17,9 @@ privateChats.command("balance", async (ctx) => {
 });
 
 privateChats.callbackQuery(balanceRefreshData, async (ctx) => {
+  // Answered first: reading bunq may take longer than Telegram keeps the button's spinner.
+  await ctx.answerCallbackQuery("Asking bunq…");
   const balances = await ctx.services.accounts.balances(ctx.chat.id, { refresh: true });
-  await ctx.answerCallbackQuery("Updated");
   const { text, ...format } = balancesMessage(balances, localeFor(ctx.from.language_code));
   await editOrIgnoreUnchanged(() =>
     ctx.editMessageText(text, { ...format, reply_markup: refreshBalanceKeyboard() }),
