@@ -7,13 +7,16 @@ import { testBackends } from "../helpers/databases.js";
 const EXPECTED_TABLES = [
   "audit_log",
   "bunq_api_contexts",
+  "bunq_callbacks",
   "bunq_connections",
+  "held_balances",
   "kv_store",
   "oauth_states",
   "payment_intents",
   "provider_registrations",
   "telegram_chats",
   "telegram_updates",
+  "unattended_reads",
 ];
 
 describe.each(testBackends)("migrations on $name", (backend) => {

@@ -247,6 +247,10 @@ describe.each<Delivery>(["polling", "webhook"])("money notices end to end, %s de
       // The same body for the user's own account is accepted: the refusals above were about content.
       expect((await post(target, payment(sandbox.accounts[0]!.id))).status).toBe(200);
       expect(await t.announced(p, /Forged/)).toHaveLength(1);
+      // The secret in the path is the callback's only credential: it never reaches the log.
+      const secret = target.split("/").at(-1)!;
+      expect(stack.output()).toContain("/bunq/callback/:secret");
+      expect(stack.output()).not.toContain(secret);
     },
     SLOW,
   );

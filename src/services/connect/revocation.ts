@@ -56,7 +56,10 @@ export class Revocation {
     return this.deps.tellChat(chatId);
   }
 
-  /** Revokes and, if this call did it, tells the chat at once (best effort: logged on failure). */
+  /**
+   * Revokes and, if this call did it, tells the chat at once; true when the chat was told (a
+   * failure to tell is logged, and the caller's own error message then says it instead).
+   */
   async revokeAndTell(chatId: number, cause: RevocationCause): Promise<boolean> {
     const flipped = await this.revoke(chatId, cause);
     if (!flipped) return false;
@@ -67,6 +70,7 @@ export class Revocation {
         { chatId, err: { name: error instanceof Error ? error.name : "unknown" } },
         "could not tell a chat its bunq access was revoked",
       );
+      return false;
     }
     return true;
   }
