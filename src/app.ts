@@ -145,7 +145,7 @@ async function start(
     prefix: callbackPrefix,
   });
   const callbackInbox = new CallbackInbox(database.db, config.runtime.updateLeaseMs);
-  let wakeNoticeWorker = () => undefined as void;
+  let wakeNoticeWorker: () => void = () => undefined;
   const receiver = new CallbackReceiver({
     db: database.db,
     inbox: callbackInbox,
@@ -282,19 +282,19 @@ async function start(
     startIdleSweeper({ db: database.db, api: bot.api, logger }),
     startHousekeeping(database.db, logger),
   ];
-  const noticeWorker = startMoneyNoticeWorker({
-    inbox: callbackInbox,
-    announcements: new Announcements(database.db, held),
-    revocation,
-    api: bot.api,
-    logger,
-  });
   if (config.runtime.pauseMoneyNotices) {
     logger.warn("fault injection: money notices paused (callbacks are stored, not announced)");
-    await noticeWorker.stop();
+  } else {
+    const noticeWorker = startMoneyNoticeWorker({
+      inbox: callbackInbox,
+      announcements: new Announcements(database.db, held),
+      revocation,
+      api: bot.api,
+      logger,
+    });
+    wakeNoticeWorker = () => noticeWorker.wake();
+    background.push(noticeWorker);
   }
-  wakeNoticeWorker = () => noticeWorker.wake();
-  background.push(noticeWorker);
   stops.push(() => Promise.all(background.map((task) => task.stop())));
   stops.push(() => delivery.stop(0));
   // After listen: in webhook mode Telegram may post at once.

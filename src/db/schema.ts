@@ -19,6 +19,20 @@ import {
 const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
 const updatedAt = () => timestamp("updated_at", { withTimezone: true }).notNull().defaultNow();
 
+/** The columns of a durable inbox row that workers claim under a lease and mark done. */
+const inboxWork = () => ({
+  status: text("status", { enum: ["pending", "done", "failed"] })
+    .notNull()
+    .default("pending"),
+  attempts: integer("attempts").notNull().default(0),
+  /** While in the future, one worker owns the row; a dead worker's lease simply runs out. */
+  leaseUntil: timestamp("lease_until", { withTimezone: true }),
+  /** Random per claim: a worker whose lease was taken over cannot mark the row done. */
+  leaseToken: text("lease_token"),
+  receivedAt: timestamp("received_at", { withTimezone: true }).notNull().defaultNow(),
+  doneAt: timestamp("done_at", { withTimezone: true }),
+});
+
 export const telegramChats = pgTable("telegram_chats", {
   chatId: bigint("chat_id", { mode: "number" }).primaryKey(),
   type: text("type", { enum: ["private", "group", "supergroup", "channel"] }).notNull(),
@@ -94,14 +108,7 @@ export const bunqCallbacks = pgTable(
     /** The object's own state (a request's status, a tab's paid count): a change is a new event. */
     objectState: text("object_state").notNull(),
     payload: jsonb("payload").$type<Record<string, unknown>>().notNull(),
-    status: text("status", { enum: ["pending", "done", "failed"] })
-      .notNull()
-      .default("pending"),
-    attempts: integer("attempts").notNull().default(0),
-    leaseUntil: timestamp("lease_until", { withTimezone: true }),
-    leaseToken: text("lease_token"),
-    receivedAt: timestamp("received_at", { withTimezone: true }).notNull().defaultNow(),
-    doneAt: timestamp("done_at", { withTimezone: true }),
+    ...inboxWork(),
   },
   (table) => [
     uniqueIndex("bunq_callbacks_event").on(
@@ -201,16 +208,7 @@ export const telegramUpdates = pgTable(
     updateId: bigint("update_id", { mode: "number" }).primaryKey(),
     chatKey: text("chat_key").notNull(),
     payload: jsonb("payload").$type<Record<string, unknown>>().notNull(),
-    status: text("status", { enum: ["pending", "done", "failed"] })
-      .notNull()
-      .default("pending"),
-    attempts: integer("attempts").notNull().default(0),
-    /** While in the future, one worker owns the update; a dead worker's lease simply runs out. */
-    leaseUntil: timestamp("lease_until", { withTimezone: true }),
-    /** Random per claim: a worker whose lease was taken over cannot mark the update done. */
-    leaseToken: text("lease_token"),
-    receivedAt: timestamp("received_at", { withTimezone: true }).notNull().defaultNow(),
-    doneAt: timestamp("done_at", { withTimezone: true }),
+    ...inboxWork(),
   },
   (table) => [index("telegram_updates_pending").on(table.status, table.chatKey, table.updateId)],
 );

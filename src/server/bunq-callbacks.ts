@@ -8,7 +8,7 @@
 import { BlockList, isIPv4 } from "node:net";
 import express, { Router, type RequestHandler } from "express";
 import type { Logger } from "../logger.js";
-import type { CallbackReceiver } from "../services/notifications/callback-receiver.js";
+import type { CallbackConnection, CallbackReceiver } from "../services/notifications/callback-receiver.js";
 
 /** bunq's callback objects are a few kB; anything far larger is not one. */
 const BODY_LIMIT = "32kb";
@@ -46,8 +46,13 @@ export function bunqCallbackRoutes(deps: BunqCallbackRouteDeps): Router {
 
   const ownedSecret: RequestHandler = async (req, res, next) => {
     try {
-      if (await deps.receiver.knows(String(req.params.secret))) return next();
-      res.status(404).json({ error: "not found" });
+      const connection = await deps.receiver.connectionFor(String(req.params.secret));
+      if (!connection) {
+        res.status(404).json({ error: "not found" });
+        return;
+      }
+      res.locals.connection = connection;
+      next();
     } catch (error) {
       failed(res, error);
     }
@@ -61,16 +66,14 @@ export function bunqCallbackRoutes(deps: BunqCallbackRouteDeps): Router {
     express.json({ limit: BODY_LIMIT, type: () => true, strict: true }),
     async (req, res) => {
       try {
-        const outcome = await deps.receiver.receive(String(req.params.secret), req.body);
+        const connection = res.locals.connection as CallbackConnection;
+        const outcome = await deps.receiver.receive(connection, req.body);
         switch (outcome.kind) {
           case "stored":
           case "duplicate":
           case "foreign":
             // Ignored ones get 200 too: a retry would not change them, and a prober learns nothing.
             res.status(200).json({ ok: true });
-            return;
-          case "unknown":
-            res.status(404).json({ error: "not found" });
             return;
           case "malformed":
             deps.logger.warn({ reason: outcome.reason }, "bunq callback refused: malformed");

@@ -12,7 +12,7 @@ import { InMemoryApiContextStore, type Principal } from "../../src/bunq/context-
 import { BunqError, UnattendedReadRefusedError } from "../../src/bunq/errors.js";
 import { RateLimiter } from "../../src/bunq/rate-limiter.js";
 import { BunqTransport } from "../../src/bunq/transport.js";
-import { startFakeBunq } from "./fake-bunq.js";
+import { contextAnswer, startFakeBunq } from "./fake-bunq.js";
 
 const READ = { method: "GET", path: "/user/{userId}/monetary-account/7/payment", idempotent: true } as const;
 const READ_URL = "/v1/user/42/monetary-account/7/payment";
@@ -25,29 +25,12 @@ afterEach(async () => {
 /** A fake bunq that registers and opens sessions, and answers every other call with nothing. */
 async function fakeBunq() {
   const fake = await startFakeBunq((req) => {
-    if (req.url === "/v1/installation") {
-      return {
-        body: {
-          Response: [
-            { Id: { id: 1 } },
-            { Token: { token: "installation-token" } },
-            { ServerPublicKey: { server_public_key: fake.serverPublicKeyPem } },
-          ],
-        },
-      };
-    }
-    if (req.url === "/v1/device-server") return { body: { Response: [{ Id: { id: 2 } }] } };
-    if (req.url === "/v1/session-server") {
-      return {
-        body: {
-          Response: [
-            { Id: { id: 100 } },
-            { Token: { token: "session-token-secret" } },
-            { UserPerson: { id: 42, display_name: "Ann", session_timeout: 3600 } },
-          ],
-        },
-      };
-    }
+    const context = contextAnswer(req.url, fake.serverPublicKeyPem, {
+      id: 42,
+      display_name: "Ann",
+      session_timeout: 3600,
+    });
+    if (context) return context;
     return { body: { Response: [] } };
   });
   closers.push(fake.close);

@@ -22,6 +22,37 @@ export interface ScriptedAnswer {
   readonly corruptSignature?: boolean;
 }
 
+/**
+ * bunq's answers to opening an API context — installation, device-server, session-server (for
+ * `user`) — or undefined for any other path, which the test answers itself.
+ */
+export function contextAnswer(
+  pathname: string,
+  serverPublicKeyPem: string,
+  user: { id: number; display_name: string; session_timeout?: number },
+): ScriptedAnswer | undefined {
+  if (pathname === "/v1/installation") {
+    return {
+      body: {
+        Response: [
+          { Id: { id: 1 } },
+          { Token: { token: "installation-token" } },
+          { ServerPublicKey: { server_public_key: serverPublicKeyPem } },
+        ],
+      },
+    };
+  }
+  if (pathname === "/v1/device-server") return { body: { Response: [{ Id: { id: 2 } }] } };
+  if (pathname === "/v1/session-server") {
+    return {
+      body: {
+        Response: [{ Id: { id: 100 } }, { Token: { token: "session-token-secret" } }, { UserPerson: user }],
+      },
+    };
+  }
+  return undefined;
+}
+
 export async function startFakeBunq(answer: (req: RecordedRequest, index: number) => ScriptedAnswer) {
   const serverKeys: KeyPair = await generateInstallationKeyPair();
   const requests: RecordedRequest[] = [];

@@ -7,7 +7,7 @@ import { buildAuthorizeUrl, exchangeAuthorizationCode } from "../../src/bunq/oau
 import { createPayment, iteratePayments, listPaymentsPage } from "../../src/bunq/payments.js";
 import { RateLimiter } from "../../src/bunq/rate-limiter.js";
 import { BunqTransport } from "../../src/bunq/transport.js";
-import { startFakeBunq, type RecordedRequest, type ScriptedAnswer } from "./fake-bunq.js";
+import { contextAnswer, startFakeBunq, type RecordedRequest, type ScriptedAnswer } from "./fake-bunq.js";
 
 const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -18,29 +18,8 @@ afterEach(async () => {
 async function connectedContext(resources: (req: RecordedRequest, url: URL) => ScriptedAnswer) {
   const fake = await startFakeBunq((req) => {
     const url = new URL(req.url, "http://fake");
-    if (url.pathname === "/v1/installation") {
-      return {
-        body: {
-          Response: [
-            { Id: { id: 1 } },
-            { Token: { token: "i" } },
-            { ServerPublicKey: { server_public_key: fake.serverPublicKeyPem } },
-          ],
-        },
-      };
-    }
-    if (url.pathname === "/v1/device-server") return { body: { Response: [{ Id: { id: 2 } }] } };
-    if (url.pathname === "/v1/session-server") {
-      return {
-        body: {
-          Response: [
-            { Id: { id: 3 } },
-            { Token: { token: "s" } },
-            { UserPerson: { id: 7, display_name: "Ann" } },
-          ],
-        },
-      };
-    }
+    const context = contextAnswer(url.pathname, fake.serverPublicKeyPem, { id: 7, display_name: "Ann" });
+    if (context) return context;
     return resources(req, url);
   });
   const transport = new BunqTransport({

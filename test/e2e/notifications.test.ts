@@ -61,7 +61,39 @@ function tools(stack: () => Stack) {
     await pause(QUIET_MS);
     return messagesMatching(p, pattern);
   }
-  return { bunqUser, ourTarget, money, bunqGets, attempts, messagesMatching, announced, ...rest };
+  /** A PAYMENT callback body as bunq would send it, written by the test (a forger, or a proxy's client). */
+  const paymentBody = (
+    target: string,
+    p: { id: number; accountId: number; value: string; description: string; from: string },
+  ) =>
+    JSON.stringify({
+      NotificationUrl: {
+        target_url: target,
+        category: "PAYMENT",
+        event_type: "PAYMENT_RECEIVED",
+        object: {
+          Payment: {
+            id: p.id,
+            created: "2026-12-01 10:00:00.000000",
+            monetary_account_id: p.accountId,
+            amount: { value: p.value, currency: "EUR" },
+            description: p.description,
+            counterparty_alias: { display_name: p.from },
+          },
+        },
+      },
+    });
+  return {
+    bunqUser,
+    ourTarget,
+    money,
+    bunqGets,
+    attempts,
+    messagesMatching,
+    announced,
+    paymentBody,
+    ...rest,
+  };
 }
 
 describe.each<Delivery>(["polling", "webhook"])("money notices end to end, %s delivery", (delivery) => {
@@ -105,6 +137,35 @@ describe.each<Delivery>(["polling", "webhook"])("money notices end to end, %s de
       const [after] = await p.say("/balance");
       expect(after!.text).toContain("Main: €512.50");
       expect(await t.bunqGets()).toBeGreaterThan(getsBefore);
+    },
+    SLOW,
+  );
+
+  it(
+    "/notifications sets a minimum and turns messages off and on",
+    async () => {
+      const { p, sandbox } = await t.newConnectedPerson("Mira");
+      const [bad] = await p.say("/notifications lots");
+      expect(bad!.text).toContain("is not an amount");
+      const [settings] = await p.say("/notifications 20");
+      expect(settings!.text).toContain("payments of €20.00 or more");
+      await t.money(sandbox, "12.50", { description: "Small" });
+      await t.money(sandbox, "30.00", { description: "Large" });
+      expect((await t.announced(p, /You received/)).map((m) => m.text)).toEqual([
+        expect.stringContaining("€30.00"),
+      ]);
+
+      await p.press(settings!, "Turn off");
+      await p.edited(settings!.message_id, (m) => m.text?.startsWith("Notifications are off") ?? false);
+      await t.money(sandbox, "40.00", { description: "While off" });
+      await pause(QUIET_MS);
+      expect(await t.messagesMatching(p, /€40\.00/)).toEqual([]);
+
+      const off = (await p.botMessages()).find((m) => m.message_id === settings!.message_id)!;
+      await p.press(off, "Turn on");
+      await p.edited(settings!.message_id, (m) => m.text?.startsWith("Notifications are on") ?? false);
+      await t.money(sandbox, "25.00", { description: "On again" });
+      expect(await t.announced(p, /€25\.00/)).toHaveLength(1);
     },
     SLOW,
   );
@@ -209,22 +270,12 @@ describe.each<Delivery>(["polling", "webhook"])("money notices end to end, %s de
       const post = (url: string, body: string) =>
         fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body });
       const payment = (accountId: number) =>
-        JSON.stringify({
-          NotificationUrl: {
-            target_url: target,
-            category: "PAYMENT",
-            event_type: "PAYMENT_RECEIVED",
-            object: {
-              Payment: {
-                id: 990_001,
-                created: "2026-12-01 10:00:00.000000",
-                monetary_account_id: accountId,
-                amount: { value: "999.00", currency: "EUR" },
-                description: "Forged",
-                counterparty_alias: { display_name: "Mallory" },
-              },
-            },
-          },
+        t.paymentBody(target, {
+          id: 990_001,
+          accountId,
+          value: "999.00",
+          description: "Forged",
+          from: "Mallory",
         });
       const unknownSecret = `${stack.baseUrl}/bunq/callback/${"A".repeat(43)}`;
       expect((await post(unknownSecret, payment(sandbox.accounts[0]!.id))).status).toBe(404);
@@ -357,22 +408,12 @@ describe("callbacks in production mode (bunq's source range)", () => {
         const refused = (await t.attempts(target)).filter((a) => a.status === 403);
         return refused.length > 0 ? true : undefined;
       }, "the emulator's callback refused with 403");
-      const body = JSON.stringify({
-        NotificationUrl: {
-          target_url: target,
-          category: "PAYMENT",
-          event_type: "PAYMENT_RECEIVED",
-          object: {
-            Payment: {
-              id: 991_001,
-              created: "2026-12-01 10:00:00.000000",
-              monetary_account_id: sandbox.accounts[0]!.id,
-              amount: { value: "1.00", currency: "EUR" },
-              description: "Through the proxy",
-              counterparty_alias: { display_name: "Proxy Test" },
-            },
-          },
-        },
+      const body = t.paymentBody(target, {
+        id: 991_001,
+        accountId: sandbox.accounts[0]!.id,
+        value: "1.00",
+        description: "Through the proxy",
+        from: "Proxy Test",
       });
       const viaProxy = () =>
         fetch(target, {

@@ -73,15 +73,21 @@ describe.each(testBackends)("callback receiver on $name", (backend) => {
   });
 
   const stored = () => handle.db.select().from(bunqCallbacks).orderBy(bunqCallbacks.id);
+  /** What the route does: find the connection by the secret in the URL, then receive the body. */
+  const receive = async (secret: string, body: unknown) => {
+    const connection = await receiver.connectionFor(secret);
+    if (!connection) throw new Error(`no connection owns ${secret}`);
+    return receiver.receive(connection, body);
+  };
   const isFresh = async (chatId = CHAT) => (await held.fresh(chatId)) !== undefined;
 
   it("stores an event once; bunq's repeated delivery is a duplicate and wakes nobody", async () => {
     expect(await isFresh()).toBe(true);
     const body = paymentCallback();
-    expect(await receiver.receive(SECRET, body)).toEqual({ kind: "stored" });
+    expect(await receive(SECRET, body)).toEqual({ kind: "stored" });
     expect(wakes).toBe(1);
-    expect(await receiver.receive(SECRET, body)).toEqual({ kind: "duplicate" });
-    expect(await receiver.receive(SECRET, paymentCallback())).toEqual({ kind: "duplicate" });
+    expect(await receive(SECRET, body)).toEqual({ kind: "duplicate" });
+    expect(await receive(SECRET, paymentCallback())).toEqual({ kind: "duplicate" });
     expect(wakes).toBe(1);
     const rows = await stored();
     expect(rows).toHaveLength(1);
@@ -89,22 +95,20 @@ describe.each(testBackends)("callback receiver on $name", (backend) => {
   });
 
   it("stores another state of the same object as a new event (request PENDING → ACCEPTED)", async () => {
-    expect(await receiver.receive(SECRET, requestCallback("PENDING"))).toEqual({ kind: "stored" });
-    expect(await receiver.receive(SECRET, requestCallback("ACCEPTED"))).toEqual({ kind: "stored" });
-    expect(await receiver.receive(SECRET, requestCallback("ACCEPTED"))).toEqual({ kind: "duplicate" });
+    expect(await receive(SECRET, requestCallback("PENDING"))).toEqual({ kind: "stored" });
+    expect(await receive(SECRET, requestCallback("ACCEPTED"))).toEqual({ kind: "stored" });
+    expect(await receive(SECRET, requestCallback("ACCEPTED"))).toEqual({ kind: "duplicate" });
     expect((await stored()).map((r) => r.objectState)).toEqual(["PENDING", "ACCEPTED"]);
     expect(wakes).toBe(2);
   });
 
   it("knows no connection by an unknown secret, nor by a revoked connection's", async () => {
-    expect(await receiver.knows("not-a-secret")).toBe(false);
-    expect(await receiver.receive("not-a-secret", paymentCallback())).toEqual({ kind: "unknown" });
-    expect(await receiver.receive(SECRET.toUpperCase(), paymentCallback())).toEqual({ kind: "unknown" });
+    expect(await receiver.connectionFor("not-a-secret")).toBeUndefined();
+    expect(await receiver.connectionFor(SECRET.toUpperCase())).toBeUndefined();
     await connectChat(handle.db, { chatId: 6003, secret: "revoked-secret", status: "revoked" });
     await held.keep(6003, ownAccounts(), new Date());
-    expect(await receiver.knows("revoked-secret")).toBe(false);
-    expect(await receiver.receive("revoked-secret", paymentCallback())).toEqual({ kind: "unknown" });
-    expect(await receiver.knows(SECRET)).toBe(true);
+    expect(await receiver.connectionFor("revoked-secret")).toBeUndefined();
+    expect(await receiver.connectionFor(SECRET)).toEqual({ chatId: CHAT, bunqUserId: expect.any(Number) });
     expect(await stored()).toEqual([]);
     expect(wakes).toBe(0);
   });
@@ -120,7 +124,7 @@ describe.each(testBackends)("callback receiver on $name", (backend) => {
     ["an amount with too many decimals", paymentCallback({ amount: amount("12.345") })],
     ["a malformed currency", paymentCallback({ amount: amount("1.00", "eur") })],
   ])("refuses %s as malformed, storing nothing", async (_name, body) => {
-    const outcome = await receiver.receive(SECRET, body);
+    const outcome = await receive(SECRET, body);
     expect(outcome.kind).toBe("malformed");
     expect(await stored()).toEqual([]);
     expect(await isFresh()).toBe(true);
@@ -170,7 +174,7 @@ describe.each(testBackends)("callback receiver on $name", (backend) => {
     ],
     ["another bunq user's grant", oauthCallback(502), "grant of another user"],
   ])("ignores %s: nothing stored, the held balances stay usable", async (_name, body, reason) => {
-    expect(await receiver.receive(SECRET, body)).toEqual({ kind: "foreign", reason });
+    expect(await receive(SECRET, body)).toEqual({ kind: "foreign", reason });
     expect(await stored()).toEqual([]);
     expect(await isFresh()).toBe(true);
     expect(await isFresh(OTHER_CHAT)).toBe(true);
@@ -181,14 +185,14 @@ describe.each(testBackends)("callback receiver on $name", (backend) => {
     const spaced = IBAN_MAIN.toLowerCase()
       .replace(/(.{4})/g, "$1 ")
       .trim();
-    expect(await receiver.receive(SECRET, paymentCallback({ alias: { iban: spaced } }))).toEqual({
+    expect(await receive(SECRET, paymentCallback({ alias: { iban: spaced } }))).toEqual({
       kind: "stored",
     });
   });
 
   it("stores the revocation of the chat's own grant, with or without the granting user named", async () => {
-    expect(await receiver.receive(SECRET, oauthCallback(501))).toEqual({ kind: "stored" });
-    expect(await receiver.receive(OTHER_SECRET, oauthCallback())).toEqual({ kind: "stored" });
+    expect(await receive(SECRET, oauthCallback(501))).toEqual({ kind: "stored" });
+    expect(await receive(OTHER_SECRET, oauthCallback())).toEqual({ kind: "stored" });
     expect((await stored()).map((r) => [r.chatId, r.category])).toEqual([
       [CHAT, "OAUTH"],
       [OTHER_CHAT, "OAUTH"],
@@ -199,7 +203,7 @@ describe.each(testBackends)("callback receiver on $name", (backend) => {
 
   it("files an event under the connection whose secret it came with", async () => {
     const body = paymentCallback({ monetary_account_id: 21, alias: { iban: IBAN_OTHER_CHAT } });
-    expect(await receiver.receive(OTHER_SECRET, body)).toEqual({ kind: "stored" });
+    expect(await receive(OTHER_SECRET, body)).toEqual({ kind: "stored" });
     expect((await stored()).map((r) => r.chatId)).toEqual([OTHER_CHAT]);
     expect(await isFresh(OTHER_CHAT)).toBe(false);
     expect(await isFresh(CHAT)).toBe(true);
@@ -217,7 +221,7 @@ describe.each(testBackends)("callback receiver on $name", (backend) => {
     ["a paid bunq.me tab", tabCallback("WAITING_FOR_PAYMENT", [tabResult(1, "15.00", "Erin")])],
   ])("makes /balance read bunq again after %s", async (_name, body) => {
     expect(await isFresh()).toBe(true);
-    expect(await receiver.receive(SECRET, body)).toEqual({ kind: "stored" });
+    expect(await receive(SECRET, body)).toEqual({ kind: "stored" });
     expect(await isFresh()).toBe(false);
     const [row] = await handle.db.select().from(heldBalances).where(eq(heldBalances.chatId, CHAT));
     expect(row!.movedAt).toBeInstanceOf(Date);
@@ -230,17 +234,17 @@ describe.each(testBackends)("callback receiver on $name", (backend) => {
     ["a declined request", requestCallback("REJECTED")],
     ["a new bunq.me tab", tabCallback("WAITING_FOR_PAYMENT")],
   ])("keeps the held balances usable after %s", async (_name, body) => {
-    expect(await receiver.receive(SECRET, body)).toEqual({ kind: "stored" });
+    expect(await receive(SECRET, body)).toEqual({ kind: "stored" });
     expect(await isFresh()).toBe(true);
   });
 
   it("does not mark the balances moved again for bunq's repeat of an event already stored", async () => {
-    expect(await receiver.receive(SECRET, paymentCallback())).toEqual({ kind: "stored" });
+    expect(await receive(SECRET, paymentCallback())).toEqual({ kind: "stored" });
     expect(await isFresh()).toBe(false);
     await new Promise((resolve) => setTimeout(resolve, 5));
     await held.keep(CHAT, ownAccounts(), new Date()); // /balance read bunq afterwards
     expect(await isFresh()).toBe(true);
-    expect(await receiver.receive(SECRET, paymentCallback())).toEqual({ kind: "duplicate" });
+    expect(await receive(SECRET, paymentCallback())).toEqual({ kind: "duplicate" });
     expect(await isFresh()).toBe(true);
   });
 });

@@ -19,12 +19,16 @@ import type { CallbackInbox } from "./callback-inbox.js";
 export type ReceiveOutcome =
   /** Stored for announcing (or already stored: one of bunq's retries). */
   | { kind: "stored" | "duplicate" }
-  /** No connection has this secret. */
-  | { kind: "unknown" }
   /** Not a callback we understand: malformed, an unknown category, a bad amount. */
   | { kind: "malformed"; reason: string }
   /** Well-formed but not about this connection's accounts: nothing stored, nothing shown. */
   | { kind: "foreign"; reason: string };
+
+/** Whom a callback's secret names. */
+export interface CallbackConnection {
+  readonly chatId: number;
+  readonly bunqUserId: number;
+}
 
 export interface CallbackReceiverDeps {
   readonly db: Database;
@@ -38,14 +42,18 @@ export interface CallbackReceiverDeps {
 export class CallbackReceiver {
   constructor(private readonly deps: CallbackReceiverDeps) {}
 
-  /** Whether a connection owns this secret (checked before the body is even read). */
-  async knows(secret: string): Promise<boolean> {
-    return (await this.#connectionFor(secret)) !== undefined;
+  /** The active connection that owns this secret (looked up before the body is even read). */
+  async connectionFor(secret: string): Promise<CallbackConnection | undefined> {
+    const [row] = await this.deps.db
+      .select({ chatId: bunqConnections.chatId, bunqUserId: bunqConnections.bunqUserId })
+      .from(bunqConnections)
+      .where(
+        and(eq(bunqConnections.callbackTokenHash, hashToken(secret)), eq(bunqConnections.status, "active")),
+      );
+    return row;
   }
 
-  async receive(secret: string, body: unknown): Promise<ReceiveOutcome> {
-    const connection = await this.#connectionFor(secret);
-    if (!connection) return { kind: "unknown" };
+  async receive(connection: CallbackConnection, body: unknown): Promise<ReceiveOutcome> {
     let callback: BunqCallback;
     try {
       callback = parseCallback(body);
@@ -73,18 +81,8 @@ export class CallbackReceiver {
     return { kind: stored ? "stored" : "duplicate" };
   }
 
-  async #connectionFor(secret: string) {
-    const [row] = await this.deps.db
-      .select({ chatId: bunqConnections.chatId, bunqUserId: bunqConnections.bunqUserId })
-      .from(bunqConnections)
-      .where(
-        and(eq(bunqConnections.callbackTokenHash, hashToken(secret)), eq(bunqConnections.status, "active")),
-      );
-    return row;
-  }
-
   async #foreignReason(
-    connection: { chatId: number; bunqUserId: number },
+    connection: CallbackConnection,
     callback: BunqCallback,
   ): Promise<{ reason: string } | undefined> {
     const { event } = callback;
